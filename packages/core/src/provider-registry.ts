@@ -1,0 +1,209 @@
+import type { CallOptions } from './call-options.js';
+import { ChatStream, forwardStream } from './chat-stream.js';
+import type { EmbedRequest, EmbedResult } from './embedding.js';
+import { InvalidRequestError } from './errors/api-errors.js';
+import type { PlyError } from './errors/ply-error.js';
+import { settle } from './errors/settle.js';
+import { ConfigurationError, ProviderNotFoundError } from './errors/setup-errors.js';
+import type { ModelInfo } from './model-info.js';
+import type { Provider } from './provider.js';
+import type { ChatRequest } from './request.js';
+import type { ChatResult } from './result.js';
+
+/** A `provider:model` id resolved against the registry. */
+export interface ResolvedTarget {
+  providerId: string;
+  provider: Provider;
+  /** Undefined for a bare provider id: the provider's default model. */
+  model: string | undefined;
+}
+
+export type ProviderModels =
+  | { providerId: string; models: ModelInfo[] }
+  | { providerId: string; error: PlyError };
+
+interface Registration {
+  provider: Provider;
+  inFlight: number;
+  onIdle: (() => void)[];
+}
+
+const PROVIDER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+/**
+ * Maps ids to providers, so application code names `openai:gpt-4o-mini` and never a
+ * client. A provider can be swapped under its id at run time: calls already started finish
+ * on the provider they started with.
+ */
+export class ProviderRegistry {
+  readonly #registrations = new Map<string, Registration>();
+
+  register(id: string, provider: Provider): this {
+    if (!PROVIDER_ID.test(id)) {
+      throw new ConfigurationError(
+        `Provider id "${id}" must start with a letter or digit and hold only letters, digits, "_", "-" and "."`,
+      );
+    }
+    if (this.#registrations.has(id)) {
+      throw new ConfigurationError(
+        `A provider is already registered as "${id}"; use swap() to replace it`,
+      );
+    }
+    this.#registrations.set(id, { provider, inFlight: 0, onIdle: [] });
+    return this;
+  }
+
+  /**
+   * Puts `provider` under `id` (registering it if new) and returns the previous one once
+   * its in-flight calls have finished, disposed first when `disposePrevious` is set.
+   */
+  async swap(
+    id: string,
+    provider: Provider,
+    options: { disposePrevious?: boolean } = {},
+  ): Promise<Provider | undefined> {
+    const previous = this.#registrations.get(id);
+    if (!previous) {
+      this.register(id, provider);
+      return undefined;
+    }
+    this.#registrations.set(id, { provider, inFlight: 0, onIdle: [] });
+    await this.#drained(previous);
+    if (options.disposePrevious) await previous.provider.dispose();
+    return previous.provider;
+  }
+
+  /** Removes `id`; resolves with the provider once its in-flight calls have finished. */
+  async unregister(id: string): Promise<Provider | undefined> {
+    const registration = this.#registrations.get(id);
+    if (!registration) return undefined;
+    this.#registrations.delete(id);
+    await this.#drained(registration);
+    return registration.provider;
+  }
+
+  has(id: string): boolean {
+    return this.#registrations.has(id);
+  }
+
+  /** Registered ids, in registration order. */
+  ids(): string[] {
+    return [...this.#registrations.keys()];
+  }
+
+  get(id: string): Provider {
+    return this.#registration(id).provider;
+  }
+
+  /** `openai:gpt-4o-mini` → the `openai` provider and model `gpt-4o-mini`; `openai` → its default. */
+  resolve(target: string): ResolvedTarget {
+    const separator = target.indexOf(':');
+    const providerId = separator === -1 ? target : target.slice(0, separator);
+    const model = separator === -1 ? undefined : target.slice(separator + 1);
+    if (model === '') {
+      throw new InvalidRequestError(`"${target}" names no model after the colon`, {
+        field: 'model',
+      });
+    }
+    return { providerId, provider: this.#registration(providerId).provider, model };
+  }
+
+  /** Resolves every id of a fallback chain up front, so a typo fails before the first call. */
+  resolveChain(targets: readonly string[]): ResolvedTarget[] {
+    return targets.map((target) => this.resolve(target));
+  }
+
+  async complete(target: string, request: ChatRequest, options?: CallOptions): Promise<ChatResult> {
+    const { providerId, model } = this.resolve(target);
+    const registration = this.#registration(providerId);
+    registration.inFlight++;
+    try {
+      return await registration.provider.complete(withModel(request, model), options);
+    } finally {
+      this.#release(registration);
+    }
+  }
+
+  stream(target: string, request: ChatRequest, options?: CallOptions): ChatStream {
+    const { providerId, model } = this.resolve(target);
+    const registration = this.#registration(providerId);
+    const startCall = () => {
+      registration.inFlight++;
+      return () => this.#release(registration);
+    };
+    // In flight from the first read: the inner stream is opened by the consumer, not before.
+    return new ChatStream(
+      async function* trackInFlight(signal) {
+        const release = startCall();
+        try {
+          const inner = registration.provider.stream(withModel(request, model), {
+            ...options,
+            signal,
+          });
+          return yield* forwardStream(inner);
+        } finally {
+          release();
+        }
+      },
+      { signal: options?.signal },
+    );
+  }
+
+  async embed(target: string, request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {
+    const { providerId, model } = this.resolve(target);
+    const registration = this.#registration(providerId);
+    registration.inFlight++;
+    try {
+      return await registration.provider.embed(
+        model === undefined ? request : { ...request, model },
+        options,
+      );
+    } finally {
+      this.#release(registration);
+    }
+  }
+
+  /** Every provider's models; a provider that fails to list reports its error instead. */
+  async listModels(options?: CallOptions): Promise<ProviderModels[]> {
+    return Promise.all(
+      [...this.#registrations].map(async ([providerId, { provider }]) => {
+        const outcome = await settle(provider.listModels(options));
+        return outcome.ok
+          ? { providerId, models: outcome.value }
+          : { providerId, error: outcome.error };
+      }),
+    );
+  }
+
+  /** Disposes every registered provider and empties the registry. */
+  async dispose(): Promise<void> {
+    const registrations = [...this.#registrations.values()];
+    this.#registrations.clear();
+    await Promise.all(registrations.map((registration) => registration.provider.dispose()));
+  }
+
+  #registration(id: string): Registration {
+    const registration = this.#registrations.get(id);
+    if (registration) return registration;
+    const known = this.ids();
+    throw new ProviderNotFoundError(
+      `No provider is registered as "${id}". Registered: ${known.length ? known.join(', ') : '(none)'}`,
+    );
+  }
+
+  #release(registration: Registration): void {
+    registration.inFlight--;
+    if (registration.inFlight === 0) {
+      for (const notify of registration.onIdle.splice(0)) notify();
+    }
+  }
+
+  #drained(registration: Registration): Promise<void> {
+    if (registration.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => registration.onIdle.push(resolve));
+  }
+}
+
+function withModel(request: ChatRequest, model: string | undefined): ChatRequest {
+  return model === undefined ? request : { ...request, model };
+}

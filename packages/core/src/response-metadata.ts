@@ -1,0 +1,30 @@
+/** What the `x-ratelimit-*` headers said about the caller's remaining quota. */
+export interface RateLimitSnapshot {
+  limitRequests?: number;
+  remainingRequests?: number;
+  /** Until the request window resets. */
+  resetRequestsMs?: number;
+  limitTokens?: number;
+  remainingTokens?: number;
+  resetTokensMs?: number;
+}
+
+/** Facts about a response that are not its content. */
+export interface ResponseMetadata {
+  /** The response's own id (`chatcmpl-...`). */
+  id?: string;
+  /** `x-request-id`. */
+  requestId?: string;
+  /** The model that answered (may be a dated snapshot of the one requested). */
+  model?: string;
+  /** Unix seconds, as the API reports `created`. */
+  created?: number;
+  systemFingerprint?: string;
+  /** The tier that served the request: it decides the price. */
+  serviceTier?: string;
+  /** `openai-processing-ms`. */
+  processingMs?: number;
+  rateLimit?: RateLimitSnapshot;
+  /** Response headers, lower-cased names. */
+  headers?: Record<string, string>;
+}
