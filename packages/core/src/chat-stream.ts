@@ -14,7 +14,10 @@ import type { ChatStreamEvent } from './stream-events.js';
  */
 export type ChatStreamSource = (
   signal: AbortSignal,
-) => AsyncGenerator<ChatStreamEvent, ChatStreamCompletion | undefined | void, undefined>;
+) => AsyncGenerator<ChatStreamEvent, SourceCompletion, undefined>;
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a generator without `return` completes with void
+type SourceCompletion = ChatStreamCompletion | undefined | void;
 
 export interface ChatStreamOptions {
   /** The caller's signal: aborting it aborts the stream. */
