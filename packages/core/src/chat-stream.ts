@@ -154,7 +154,6 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     let completion: ChatStreamCompletion | undefined;
     let settled = false;
     try {
-      throwIfAborted(signal);
       iterator = this.#source(signal);
       for (;;) {
         // Checked first so an aborted stream never pulls from its source again.

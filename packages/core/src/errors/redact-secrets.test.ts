@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { redactSecrets } from './redact-secrets.js';
+
+describe('redactSecrets', () => {
+  it.each([
+    [
+      'an OpenAI project key',
+      'Incorrect API key provided: sk-proj-abcDEF123456789xyz.',
+      'abcDEF123456789xyz',
+    ],
+    ['a service-account key', 'key sk-svcacct-ZZZZ0000yyyy1111', 'ZZZZ0000yyyy1111'],
+    ['a bearer header', 'Authorization: Bearer eyJhbGciOi.JIUzI1NiJ9.abc', 'eyJhbGciOi'],
+    ['an Azure api-key', 'api-key: 0123456789abcdef0123456789abcdef', '0123456789abcdef'],
+    ['a key in a URL', 'GET https://example.test/v1?api_key=Zx9Zx9Zx9Zx9Zx9Zx9', 'Zx9Zx9Zx9Zx9'],
+  ])('masks %s', (_name, text, secret) => {
+    const redacted = redactSecrets(text);
+    expect(redacted).not.toContain(secret);
+    expect(redacted).toContain('[redacted]');
+  });
+
+  it('masks secrets it is given explicitly', () => {
+    expect(redactSecrets('token for tenant: hunter2-custom', ['hunter2-custom'])).toBe(
+      'token for tenant: [redacted]',
+    );
+  });
+
+  it('leaves ordinary API messages alone', () => {
+    const message =
+      "This model's maximum context length is 128000 tokens. However, you requested 130000 tokens (max_tokens: 4096).";
+    expect(redactSecrets(message)).toBe(message);
+  });
+});
