@@ -1,2 +1,3 @@
-// Skeleton: this package builds and publishes its manifest; its API arrives with its own issue.
-export {};
+export { type OpenAISchemas, openAISchemas } from './openai-schemas.js';
+export type { SchemaMode } from './schema-mode.js';
+export type * from './types.js';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { CreateEmbeddingResponse, Embedding } from './generated/openai-schemas.js';
+import { openAISchemas } from './openai-schemas.js';
+import type { SchemaMode } from './schema-mode.js';
+
+/** An embedding requested with `encoding_format: "base64"`: little-endian float32 bytes. */
+export type Base64Embedding = Omit<Embedding, 'embedding'> & { embedding: string };
+
+export type CreateEmbeddingResponseBase64 = Omit<CreateEmbeddingResponse, 'data'> & {
+  data: Base64Embedding[];
+};
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const built = new Map<SchemaMode, z.ZodType<CreateEmbeddingResponseBase64>>();
+
+/**
+ * The spec types `embedding` as numbers only, as the SDK does (it decodes base64 for its
+ * users), so the base64 form is a schema of its own: the same response with strings.
+ */
+export function base64EmbeddingResponseSchema(
+  mode: SchemaMode = 'lenient',
+): z.ZodType<CreateEmbeddingResponseBase64> {
+  let schema = built.get(mode);
+  if (!schema) {
+    const floats = openAISchemas(mode)
+      .CreateEmbeddingResponse as unknown as z.ZodObject<z.ZodRawShape>;
+    const item = (floats.shape.data as unknown as z.ZodArray<z.ZodObject<z.ZodRawShape>>).unwrap();
+    const embedding = z.string().regex(BASE64, 'expected base64 text');
+    const data = z.array(
+      item.extend({ embedding: mode === 'strict' ? embedding : embedding.nullish() }),
+    );
+    schema = floats.extend({ data: mode === 'strict' ? data : data.nullish() }) as never;
+    built.set(mode, schema as z.ZodType<CreateEmbeddingResponseBase64>);
+  }
+  return schema as z.ZodType<CreateEmbeddingResponseBase64>;
+}
+
+/** Decodes a base64 embedding into the float32 vector it encodes. */
+export function decodeBase64Embedding(text: string): Float32Array {
+  // atob rather than Buffer: these schemas also run in browsers.
+  const binary = atob(text);
+  if (binary.length % 4 !== 0) {
+    throw new RangeError(
+      `A base64 embedding must hold whole float32 values; got ${binary.length} bytes`,
+    );
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  const view = new DataView(bytes.buffer);
+  const vector = new Float32Array(bytes.length / 4);
+  for (let index = 0; index < vector.length; index++)
+    vector[index] = view.getFloat32(index * 4, true);
+  return vector;
+}
