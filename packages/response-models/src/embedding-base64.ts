@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CreateEmbeddingResponse, Embedding } from './generated/openai-schemas.js';
 import { openAISchemas } from './openai-schemas.js';
 import type { SchemaMode } from './schema-mode.js';
+import { unwrap } from './schema-walker.js';
 
 /** An embedding requested with `encoding_format: "base64"`: little-endian float32 bytes. */
 export type Base64Embedding = Omit<Embedding, 'embedding'> & { embedding: string };
@@ -21,19 +22,19 @@ const built = new Map<SchemaMode, z.ZodType<CreateEmbeddingResponseBase64>>();
 export function base64EmbeddingResponseSchema(
   mode: SchemaMode = 'lenient',
 ): z.ZodType<CreateEmbeddingResponseBase64> {
-  let schema = built.get(mode);
-  if (!schema) {
-    const floats = openAISchemas(mode)
-      .CreateEmbeddingResponse as unknown as z.ZodObject<z.ZodRawShape>;
-    const item = (floats.shape.data as unknown as z.ZodArray<z.ZodObject<z.ZodRawShape>>).unwrap();
-    const embedding = z.string().regex(BASE64, 'expected base64 text');
-    const data = z.array(
-      item.extend({ embedding: mode === 'strict' ? embedding : embedding.nullish() }),
-    );
-    schema = floats.extend({ data: mode === 'strict' ? data : data.nullish() }) as never;
-    built.set(mode, schema as z.ZodType<CreateEmbeddingResponseBase64>);
-  }
-  return schema as z.ZodType<CreateEmbeddingResponseBase64>;
+  const cached = built.get(mode);
+  if (cached) return cached;
+  const floats = openAISchemas(mode)
+    .CreateEmbeddingResponse as unknown as z.ZodObject<z.ZodRawShape>;
+  const floatItems = unwrap(floats.shape.data as z.ZodType) as z.ZodArray<z.ZodType>;
+  const item = unwrap(floatItems.element) as z.ZodObject<z.ZodRawShape>;
+  const embedding = z.string().regex(BASE64, 'expected base64 text');
+  const items = z.array(
+    item.extend({ embedding: mode === 'strict' ? embedding : embedding.nullish() }),
+  );
+  const schema = floats.extend({ data: mode === 'strict' ? items : items.nullish() });
+  built.set(mode, schema as unknown as z.ZodType<CreateEmbeddingResponseBase64>);
+  return schema as unknown as z.ZodType<CreateEmbeddingResponseBase64>;
 }
 
 /** Decodes a base64 embedding into the float32 vector it encodes. */

@@ -1,12 +1,8 @@
 // Type conformance with the official SDK, checked by `tsc` in the typecheck task: each
 // inferred type must be assignable to the SDK's type and back.
 import type OpenAI from 'openai';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  CreateEmbeddingResponse,
-  Model,
-} from './types.js';
+import type { CreateEmbeddingResponse, Model } from './generated/openai-schemas.js';
+import type { ChatCompletion, ChatCompletionChunk } from './types.js';
 
 type Assert<T extends true> = T;
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
