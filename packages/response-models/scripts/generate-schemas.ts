@@ -332,7 +332,12 @@ class Generator {
 
   #withAddedProperties(node: Node, overlays: DriftOverlay[]): Node {
     const properties: Node = { ...(isNode(node.properties) ? node.properties : {}) };
-    for (const overlay of overlays) if (overlay.add) properties[overlay.property] = overlay.add;
+    for (const overlay of overlays) {
+      if (!overlay.add) continue;
+      const description =
+        `${summary(overlay.add.description) ?? ''} Not in the spec: see DRIFT.md.`.trim();
+      properties[overlay.property] = { ...overlay.add, description };
+    }
     return { ...node, properties };
   }
 

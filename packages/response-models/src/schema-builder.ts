@@ -68,7 +68,14 @@ const strictBuilder: SchemaBuilder = {
   union: (options) => z.union(options),
   tagged: (key, options) => z.discriminatedUnion(key, asTagged(options)) as never,
   lazy: (get) => z.lazy(get),
-  drift: () => z.never().optional() as never,
+  // The real schema (so documentation shows the real type), refused whenever present.
+  drift: (schema) =>
+    schema
+      .refine(() => false, {
+        message: 'not in the spec (documented drift)',
+        params: { drift: true },
+      })
+      .optional() as never,
   driftEnum: (specValues) => z.enum(specValues as never) as never,
   driftNullable: (schema) => schema as never,
 };

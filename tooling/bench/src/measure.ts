@@ -1,45 +1,54 @@
 export interface Measurement {
   name: string;
-  /** Median microseconds per call over the rounds. */
+  /** Median microseconds per operation over the rounds. */
   medianUs: number;
   minUs: number;
   maxUs: number;
 }
 
-/** Runs `call` `iterations` times per round, sequentially, after one warm-up round. */
+export interface MeasureOptions {
+  rounds: number;
+  /** Operations one call of `run` performs, to report per-operation figures. */
+  operationsPerRun: number;
+}
+
+/** Times `run` once per round after one warm-up round; reports per-operation figures. */
 export async function measure(
   name: string,
-  rounds: number,
-  iterations: number,
-  call: () => Promise<unknown>,
+  options: MeasureOptions,
+  run: () => Promise<unknown> | unknown,
 ): Promise<Measurement> {
-  const perCall: number[] = [];
-  for (let round = -1; round < rounds; round++) {
+  const perOperation: number[] = [];
+  for (let round = -1; round < options.rounds; round++) {
     const started = process.hrtime.bigint();
-    for (let index = 0; index < iterations; index++) await call();
+    await run();
     const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
-    if (round >= 0) perCall.push(elapsedUs / iterations);
+    if (round >= 0) perOperation.push(elapsedUs / options.operationsPerRun);
   }
-  perCall.sort((a, b) => a - b);
+  perOperation.sort((a, b) => a - b);
   return {
     name,
-    medianUs: perCall[Math.floor(perCall.length / 2)] ?? 0,
-    minUs: perCall[0] ?? 0,
-    maxUs: perCall.at(-1) ?? 0,
+    medianUs: perOperation[Math.floor(perOperation.length / 2)] ?? 0,
+    minUs: perOperation[0] ?? 0,
+    maxUs: perOperation.at(-1) ?? 0,
   };
 }
 
-export function printTable(rows: Measurement[], iterations: number, smoke: boolean): void {
+/** Sequential calls of an async function, `count` times: one run of `measure`. */
+export function repeat(count: number, call: () => Promise<unknown> | unknown): () => Promise<void> {
+  return async () => {
+    for (let index = 0; index < count; index++) await call();
+  };
+}
+
+export function printTable(title: string, unit: string, rows: Measurement[]): void {
   const baseline = rows[0]?.medianUs ?? 1;
-  console.log(
-    `${smoke ? 'smoke run' : 'full run'}: ${iterations} calls per round, Node ${process.version}`,
-  );
-  console.log('| case | median µs/call | min–max | ratio to first |');
+  console.log(`\n### ${title}\n`);
+  console.log(`| case | median ${unit} | min–max | ratio to first |`);
   console.log('| --- | ---: | ---: | ---: |');
   for (const row of rows) {
     const spread = `${row.minUs.toFixed(2)}–${row.maxUs.toFixed(2)}`;
-    console.log(
-      `| ${row.name} | ${row.medianUs.toFixed(2)} | ${spread} | ${(row.medianUs / baseline).toFixed(2)}x |`,
-    );
+    const ratio = (row.medianUs / baseline).toFixed(2);
+    console.log(`| ${row.name} | ${row.medianUs.toFixed(2)} | ${spread} | ${ratio}x |`);
   }
 }
