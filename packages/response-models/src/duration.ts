@@ -4,10 +4,11 @@ const UNIT_MS: Record<string, number> = {
   s: 1000,
   ms: 1,
   us: 0.001,
-  µs: 0.001,
+  µs: 0.001, // micro sign, U+00B5
+  μs: 0.001, // Greek mu, U+03BC, which Go also writes
   ns: 0.000_001,
 };
-const PART = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|µs|ns)/y;
+const PART = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
 
 /**
  * Milliseconds in a Go-style duration as OpenAI sends them in `x-ratelimit-reset-*`:
@@ -26,5 +27,6 @@ export function parseDuration(text: string): number | undefined {
     if (!match || match.index !== start) return undefined;
     total += Number(match[1]) * (UNIT_MS[match[2] as string] as number);
   }
-  return total;
+  // Rounded to the nanosecond: decimal seconds such as 1.001s are not exact in binary.
+  return Math.round(total * 1_000_000) / 1_000_000;
 }

@@ -13,6 +13,13 @@ export type CreateEmbeddingResponseBase64 = Omit<CreateEmbeddingResponse, 'data'
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Base64 text that decodes to whole float32 values. */
+function isFloat32Base64(text: string): boolean {
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return false;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return ((text.length / 4) * 3 - padding) % 4 === 0;
+}
+
 const built = new Map<SchemaMode, z.ZodType<CreateEmbeddingResponseBase64>>();
 
 /**
@@ -28,7 +35,7 @@ export function base64EmbeddingResponseSchema(
     .CreateEmbeddingResponse as unknown as z.ZodObject<z.ZodRawShape>;
   const floatItems = unwrap(floats.shape.data as z.ZodType) as z.ZodArray<z.ZodType>;
   const item = unwrap(floatItems.element) as z.ZodObject<z.ZodRawShape>;
-  const embedding = z.string().regex(BASE64, 'expected base64 text');
+  const embedding = z.string().refine(isFloat32Base64, 'expected base64 text of float32 values');
   const items = z.array(
     item.extend({ embedding: mode === 'strict' ? embedding : embedding.nullish() }),
   );
@@ -40,6 +47,9 @@ export function base64EmbeddingResponseSchema(
 /** Decodes a base64 embedding into the float32 vector it encodes. */
 export function decodeBase64Embedding(text: string): Float32Array {
   // atob rather than Buffer: these schemas also run in browsers.
+  if (!isFloat32Base64(text)) {
+    throw new RangeError('A base64 embedding must be base64 text of whole float32 values');
+  }
   const binary = atob(text);
   if (binary.length % 4 !== 0) {
     throw new RangeError(

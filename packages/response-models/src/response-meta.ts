@@ -45,8 +45,13 @@ export type HeaderSource =
 
 const RATE_LIMIT = /^x-ratelimit-(limit|remaining|reset)-(.+)$/;
 
+/** A record without a prototype: header names come from the network (`__proto__` is a valid one). */
+function emptyRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function toRecord(source: HeaderSource): Record<string, string> {
-  const record: Record<string, string> = {};
+  const record = emptyRecord<string>();
   const entries: Iterable<[string, unknown]> =
     typeof (source as Headers).forEach === 'function' &&
     typeof (source as Headers).get === 'function'
@@ -56,7 +61,10 @@ function toRecord(source: HeaderSource): Record<string, string> {
         : Object.entries(source);
   for (const [name, value] of entries) {
     if (value === undefined) continue;
-    record[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    const key = name.toLowerCase();
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    // Repeated headers (set-cookie, or the same name twice) are kept, joined as HTTP does.
+    record[key] = key in record ? `${record[key]}, ${text}` : text;
   }
   return record;
 }
@@ -67,10 +75,15 @@ function parseNumber(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/** IMF-fixdate, the HTTP date format: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 /** `retry-after`: delay-seconds, or an HTTP date measured from `nowMs`. */
 export function parseRetryAfter(text: string, nowMs: number = Date.now()): number | undefined {
   const seconds = parseNumber(text);
   if (seconds !== undefined) return seconds * 1000;
+  // Date.parse alone accepts loose text ("soon 5"); only a real HTTP date counts.
+  if (!HTTP_DATE.test(text.trim())) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
@@ -89,12 +102,12 @@ export function parseResponseMeta(
   options: { nowMs?: number } = {},
 ): ResponseMeta {
   const headers = toRecord(source);
-  const families: Record<string, RateLimitFamily> = {};
+  const families = emptyRecord<RateLimitFamily>();
   for (const [name, value] of Object.entries(headers)) {
     const match = RATE_LIMIT.exec(name);
     if (!match) continue;
     const [, kind, family] = match as unknown as [string, 'limit' | 'remaining' | 'reset', string];
-    const entry = families[family] ?? {};
+    const entry = Object.hasOwn(families, family) ? (families[family] as RateLimitFamily) : {};
     families[family] = entry;
     if (kind === 'reset') setDefined(entry, 'resetMs', parseDuration(value));
     else setDefined(entry, kind, parseNumber(value));

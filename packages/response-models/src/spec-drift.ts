@@ -45,7 +45,11 @@ function collect(
         const drift: SpecDrift = { path: formatPath([...path, key]), kind: 'unknown-field' };
         into.set(`${drift.path} ${drift.kind}`, drift);
       }
-    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    } else if (issue.code === 'invalid_union' && issue.errors.length === 0) {
+      // A tagged union whose tag names no variant: the value is a string, just not a known one.
+      const drift: SpecDrift = { path: formatPath(path), kind: 'unexpected-value' };
+      into.set(`${drift.path} ${drift.kind}`, drift);
+    } else if (issue.code === 'invalid_union') {
       // The value matched no option: follow the closest one (fewest complaints).
       const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] as Issue[];
       collect(root, closest, path, into);
