@@ -1,0 +1,106 @@
+import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+
+export type EncodingName = Extract<TiktokenEncoding, 'o200k_base' | 'cl100k_base'>;
+
+const encoders = new Map<EncodingName, Tiktoken>();
+const decoder = new TextDecoder();
+
+/** One encoder per encoding, created on first use and kept: creating one costs ~150 ms. */
+export function encoder(name: EncodingName): Tiktoken {
+  let found = encoders.get(name);
+  if (!found) {
+    found = get_encoding(name);
+    encoders.set(name, found);
+  }
+  return found;
+}
+
+/** By model-name prefix, fine-tuned names included; `o200k_base` for anything newer. */
+export function encodingForModel(model: string): EncodingName {
+  const base = model.replace(/^ft:/, '');
+  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|chatgpt-4o|o\d|gpt-5)/.test(base)) return 'o200k_base';
+  if (/^(gpt-4|gpt-3\.5|text-embedding-|text-davinci|davinci|babbage|ada)/.test(base))
+    return 'cl100k_base';
+  return 'o200k_base';
+}
+
+/** Plain text, special-token text (`<|endoftext|>`) counted as ordinary characters. */
+export function countText(text: string, encoding: EncodingName): number {
+  return encoder(encoding).encode_ordinary(text).length;
+}
+
+/** The text of each token, in order: what a stream sends one chunk at a time. */
+export function tokenTexts(text: string, encoding: EncodingName): string[] {
+  const enc = encoder(encoding);
+  const tokens = enc.encode_ordinary(text);
+  const pieces: string[] = [];
+  let pending: number[] = [];
+  for (const token of tokens) {
+    pending.push(token);
+    // A multi-byte character can span tokens: hold bytes until they decode cleanly.
+    const bytes = enc.decode(Uint32Array.from(pending));
+    const piece = decoder.decode(bytes);
+    if (!piece.includes('\uFFFD')) {
+      pieces.push(piece);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) pieces.push(decoder.decode(enc.decode(Uint32Array.from(pending))));
+  return pieces;
+}
+
+interface PromptMessage {
+  role?: unknown;
+  content?: unknown;
+  name?: unknown;
+  tool_calls?: unknown;
+  tool_call_id?: unknown;
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) =>
+      part && typeof part === 'object' && (part as { type?: unknown }).type === 'text'
+        ? String((part as { text?: unknown }).text ?? '')
+        : '',
+    )
+    .join('');
+}
+
+const IMAGE_TOKENS = 85;
+
+/**
+ * Prompt tokens as OpenAI bills a chat request: 3 per message plus its role and content,
+ * 1 more per `name`, and 3 to prime the reply (2 for the o3-mini and gpt-5 generation).
+ * Exact for text; tool definitions, tool calls, images and schemas are estimated the way
+ * public estimators do (they sit within a few tokens of the real count).
+ */
+export function countChatPrompt(
+  request: { messages: PromptMessage[]; tools?: unknown; response_format?: unknown },
+  model: string,
+): number {
+  const encoding = encodingForModel(model);
+  let tokens = /^(o3-mini|gpt-5)/.test(model) ? 2 : 3;
+  for (const message of request.messages) {
+    tokens +=
+      3 +
+      countText(String(message.role ?? ''), encoding) +
+      countText(contentText(message.content), encoding);
+    if (typeof message.name === 'string') tokens += countText(message.name, encoding) + 1;
+    if (Array.isArray(message.content)) {
+      tokens +=
+        message.content.filter((part) => (part as { type?: unknown })?.type === 'image_url')
+          .length * IMAGE_TOKENS;
+    }
+    if (message.tool_calls !== undefined)
+      tokens += countText(JSON.stringify(message.tool_calls), encoding);
+    if (typeof message.tool_call_id === 'string')
+      tokens += countText(message.tool_call_id, encoding);
+  }
+  if (request.tools !== undefined) tokens += countText(JSON.stringify(request.tools), encoding);
+  if (request.response_format !== undefined)
+    tokens += countText(JSON.stringify(request.response_format), encoding);
+  return tokens;
+}
