@@ -2,7 +2,8 @@
 # Sourced by the README commands. Brings a supported Node (>= 22.12) and the pinned pnpm
 # into .toolchain/ when the machine lacks them, then installs the workspace from the
 # lockfile. Needs only bash, a Node of any version and npm: what a fresh machine has.
-set -euo pipefail
+# It sets no shell options: sourcing it must not change how the caller's shell behaves
+# (scripts/test and scripts/playground set their own).
 
 PLY_NODE_VERSION=24.21.0
 PLY_PNPM_VERSION=10.34.8

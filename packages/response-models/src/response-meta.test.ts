@@ -116,7 +116,9 @@ describe('parseResponseMeta', () => {
     expect(({} as Record<string, unknown>).limit).toBeUndefined();
     expect((Object as unknown as Record<string, unknown>).remaining).toBeUndefined();
     expect(Object.hasOwn(meta.rateLimit.families, '__proto__')).toBe(true);
-    expect(meta.rateLimit.families['__proto__']).toEqual({ limit: 5 });
+    expect(Object.getOwnPropertyDescriptor(meta.rateLimit.families, '__proto__')?.value).toEqual({
+      limit: 5,
+    });
     expect(meta.rateLimit.families.constructor).toEqual({ remaining: 7 });
   });
 

@@ -3,7 +3,9 @@ export class ConnectionDropped extends Error {
   override readonly name = 'ConnectionDropped';
 }
 
-/** What a real client sees when the peer resets the connection. */
+/** What Node's fetch (undici) raises when the peer drops the connection mid-body. */
 export function resetError(): Error {
-  return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  return new TypeError('terminated', {
+    cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+  });
 }

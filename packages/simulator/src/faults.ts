@@ -26,6 +26,15 @@ export type Fault =
 
 export type FaultKind = Fault['kind'];
 
+/** Faults that act on stream chunks: they cannot affect a plain JSON answer. */
+const STREAM_ONLY: ReadonlySet<FaultKind> = new Set([
+  'reset-after-chunks',
+  'error-event',
+  'malformed-chunk',
+  'stall',
+  'cut-without-done',
+]);
+
 /** Which requests a rule or a queued fault applies to; all given fields must match. */
 export interface FaultMatch {
   /** Path, such as `/v1/chat/completions`. */
@@ -83,6 +92,8 @@ export class FaultInjector {
 
   /** Requests matching `match` fail with `fault`, `times` times (every time by default). */
   addRule(match: FaultMatch, fault: Fault, times = Number.POSITIVE_INFINITY): this {
+    if (!(times >= 1))
+      throw new RangeError(`A fault rule applies at least once; times was ${times}`);
     this.#rules.push({ match, fault, remaining: times });
     return this;
   }
@@ -121,8 +132,11 @@ export class FaultInjector {
   }
 
   next(facts: RequestFacts): Fault | undefined {
+    // A fault that cannot affect this request (a stream fault on a plain request) waits.
+    const applies = (rule: Rule) =>
+      matches(rule.match, facts) && (facts.stream || !STREAM_ONLY.has(rule.fault.kind));
     for (const list of [this.#queue, this.#rules]) {
-      const index = list.findIndex((rule) => matches(rule.match, facts));
+      const index = list.findIndex(applies);
       if (index === -1) continue;
       const rule = list[index] as Rule;
       rule.remaining--;
@@ -133,7 +147,10 @@ export class FaultInjector {
     if (!random || !matches(random.match, facts)) return undefined;
     let draw = random.source.next();
     for (const [kind, rate] of Object.entries(random.rates) as [FaultKind, number][]) {
-      if (draw < rate) return random.faults[kind] ?? defaultFault(kind);
+      if (draw < rate)
+        return facts.stream || !STREAM_ONLY.has(kind)
+          ? (random.faults[kind] ?? defaultFault(kind))
+          : undefined;
       draw -= rate;
     }
     return undefined;

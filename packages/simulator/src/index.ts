@@ -1,4 +1,5 @@
 export { ApiError, type ErrorBody } from './api-error.js';
+export * from './cassette/index.js';
 export { type Behaviour, DEFAULT_MODELS, type SimulatedModel } from './catalogue.js';
 export type { Fault, FaultKind, FaultMatch } from './faults.js';
 export { FaultInjector } from './faults.js';

@@ -59,7 +59,9 @@ async function send(response: Response, outgoing: ServerResponse): Promise<void>
     }
     outgoing.end();
   } catch {
-    // A fault cut the body: drop the connection as a reset peer would.
+    // A fault cut the body: let what was written reach the client, then drop the
+    // connection as a reset peer would (destroy alone discards buffered writes).
+    await new Promise<void>((resolve) => outgoing.write('', () => resolve()));
     outgoing.destroy();
   }
 }

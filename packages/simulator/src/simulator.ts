@@ -1,6 +1,7 @@
 import { ApiError, insufficientQuota } from './api-error.js';
 import { ConnectionDropped, resetError } from './connection-dropped.js';
 import type { Fault, FaultInjector } from './faults.js';
+import { formatDuration } from './format-duration.js';
 import type { HandlerResult, LogFacts } from './handler.js';
 import type { LoggedRequest, RequestLog } from './request-log.js';
 import { AZURE_PATH, ROUTES } from './routes.js';
@@ -38,10 +39,10 @@ function faultError(fault: Fault, simulation: Simulation): ApiError | undefined 
           code: 'rate_limit_exceeded',
         },
         {
-          'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))),
+          'retry-after': String(Math.ceil(waitMs / 1000)),
           'retry-after-ms': String(waitMs),
           'x-ratelimit-remaining-requests': '0',
-          'x-ratelimit-reset-requests': `${waitMs}ms`,
+          'x-ratelimit-reset-requests': formatDuration(waitMs),
           'x-ratelimit-limit-requests': String(simulation.options.rateLimits?.rpm ?? 10_000),
         },
       );
@@ -58,6 +59,23 @@ function faultError(fault: Fault, simulation: Simulation): ApiError | undefined 
     default:
       return undefined;
   }
+}
+
+function refusedKey(apiKey: string | undefined, options: SimulatorOptions): ApiError | undefined {
+  if (!apiKey) {
+    return new ApiError(401, {
+      message:
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    });
+  }
+  if (options.acceptKey && !options.acceptKey(apiKey)) {
+    return new ApiError(401, {
+      message:
+        'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
+      code: 'invalid_api_key',
+    });
+  }
+  return undefined;
 }
 
 function bearerKey(request: Request): string | undefined {
@@ -100,7 +118,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         ? (body as { model: string }).model
         : undefined;
     const stream = (body as { stream?: unknown })?.stream === true;
-    const fault = simulation.faults.next({ path, model, stream, headers: request.headers });
+    const apiKey = bearerKey(request);
+    const authError = refusedKey(apiKey, options);
+    // Only requests that get past authentication draw a fault: a refused one uses none up.
+    const fault = authError
+      ? undefined
+      : simulation.faults.next({ path, model, stream, headers: request.headers });
     const common: Record<string, string> = {
       'x-request-id': requestId,
       'openai-version': '2020-10-01',
@@ -122,7 +145,14 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         ...facts,
       });
 
-    if (fault?.kind === 'slow-headers') await simulation.clock.sleep(fault.ms, request.signal);
+    if (fault?.kind === 'slow-headers') {
+      try {
+        await simulation.clock.sleep(fault.ms, request.signal);
+      } catch (error) {
+        log(0); // the client gave up while the headers were held back
+        throw error;
+      }
+    }
     if (fault?.kind === 'reset-before-headers') {
       log(0);
       throw new ConnectionDropped('connection reset before headers');
@@ -135,20 +165,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       );
       if (!route)
         throw new ApiError(404, { message: `Invalid URL (${request.method} ${url.pathname})` });
-      const apiKey = bearerKey(request);
-      if (!apiKey) {
-        throw new ApiError(401, {
-          message:
-            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-        });
-      }
-      if (options.acceptKey && !options.acceptKey(apiKey)) {
-        throw new ApiError(401, {
-          message:
-            'Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.',
-          code: 'invalid_api_key',
-        });
-      }
+      if (authError || !apiKey) throw authError;
       const injected = fault ? faultError(fault, simulation) : undefined;
       if (injected) throw injected;
       if (typeof body === 'symbol') {

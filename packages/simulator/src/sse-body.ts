@@ -32,6 +32,33 @@ export function sseBody(
   let faultDone = false;
   entry.chunksSent = 0;
   const at = (afterChunks: number | undefined) => !faultDone && sent === (afterChunks ?? 0);
+  /**
+   * The end of the stream. A fault planned after more chunks than the stream had still
+   * happens, here, instead of a clean `[DONE]`.
+   */
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    const pending = faultDone ? undefined : fault;
+    switch (pending?.kind) {
+      case 'reset-after-chunks':
+        throw resetError();
+      case 'error-event':
+        controller.enqueue(frame(STREAM_ERROR));
+        controller.close();
+        return;
+      case 'cut-without-done':
+        controller.close();
+        return;
+      case 'malformed-chunk':
+        controller.enqueue(frame('{"id":"chatcmpl-broken","choices":[{"delta":{"content":'));
+        break;
+      case 'stall':
+        await simulation.clock.sleep(pending.ms, signal);
+        break;
+    }
+    controller.enqueue(frame('[DONE]'));
+    controller.close();
+  };
+
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -57,12 +84,7 @@ export function sseBody(
         }
         const step = await iterator.next();
         if (step.done) {
-          // A cut planned after more chunks than the stream has: the end comes without [DONE].
-          if (fault?.kind === 'cut-without-done' && !faultDone) controller.close();
-          else {
-            controller.enqueue(frame('[DONE]'));
-            controller.close();
-          }
+          await finish(controller);
           return;
         }
         controller.enqueue(frame(step.value));
