@@ -247,6 +247,16 @@ describe('ChatStream', () => {
     expect(ToolArgumentsError.isInstance(error) && error.rawArguments).toBe('{oops');
   });
 
+  it('passes a tool-arguments error from the source through unchanged', async () => {
+    const invalid = new ToolArgumentsError('bad arguments', {
+      toolName: 'f',
+      toolCallId: 'c1',
+      rawArguments: '{oops',
+    });
+    const stream = new ChatStream(scripted([text('a')], { error: invalid }));
+    await expect(collect(stream)).rejects.toBe(invalid);
+  });
+
   it('leaves no unhandled rejection when nobody awaits the result', async () => {
     const unhandled: unknown[] = [];
     const record = (reason: unknown) => unhandled.push(reason);

@@ -205,6 +205,9 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     if (AbortedError.isInstance(base)) {
       return base.partial ? base : new AbortedError(base.message, { partial, cause: base.cause });
     }
+    // Not an interruption: the stream arrived, a tool call in it is unusable. The error
+    // itself carries the raw arguments.
+    if (ToolArgumentsError.isInstance(base)) return base;
     const interrupted = StreamInterruptedError.isInstance(base);
     if (interrupted && base.partial) return base;
     if (!interrupted && partial.eventCount === 0) return base;

@@ -1,2 +1,14 @@
-// Skeleton: this package builds and publishes its manifest; its API arrives with its own issue.
-export {};
+export type { ServerCompatibility, ServerFeature } from './compatibility.js';
+export {
+  type AzureOpenAIProviderOptions,
+  createAzureOpenAIProvider,
+} from './create-azure-provider.js';
+export { createOpenAIProvider } from './create-openai-provider.js';
+export { MAX_EMBEDDING_INPUTS } from './embeddings.js';
+export { fromChatCompletion } from './from-chat-completion.js';
+export { mapOpenAIError } from './map-error.js';
+export { isReasoningModel, knownModel } from './model-catalogue.js';
+export type { OpenAIChatOptions } from './openai-options.js';
+export { OPENAI_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
+export type { StreamTimeouts } from './stream/sse-payloads.js';
+export { toOpenAIRequest } from './to-openai-request.js';

@@ -1,0 +1,178 @@
+import {
+  type CallOptions,
+  type ChatRequest,
+  type ChatResult,
+  ChatStream,
+  ConnectionError,
+  InvalidResponseError,
+  PlyError,
+  StreamInterruptedError,
+  validateChatRequest,
+} from '@ply/core';
+import {
+  parseChatCompletion,
+  parseChatCompletionChunk,
+  ResponseParseError,
+} from '@ply/response-models';
+import { openCall } from './call-context.js';
+import { fromChatCompletion } from './from-chat-completion.js';
+import { mapOpenAIError } from './map-error.js';
+import type { ProviderContext } from './provider-context.js';
+import { metadataFromHeaders } from './response-metadata.js';
+import { ChunkTranslator } from './stream/chunk-translator.js';
+import { ssePayloads } from './stream/sse-payloads.js';
+import { toOpenAIRequest } from './to-openai-request.js';
+
+function prepare(context: ProviderContext, request: ChatRequest, stream: boolean) {
+  validateChatRequest(request);
+  context.assertReady();
+  const model = request.model ?? context.defaultModel;
+  return {
+    model,
+    ...toOpenAIRequest(request, {
+      model,
+      stream,
+      provider: context.id,
+      compatibility: context.compatibility,
+    }),
+  };
+}
+
+function invalidResponse(provider: string, error: ResponseParseError): InvalidResponseError {
+  return new InvalidResponseError(
+    `${provider} sent a response that does not parse: ${error.message}`,
+    { provider, cause: error },
+  );
+}
+
+/** A non-streaming chat completion, validated and mapped with nothing lost. */
+export async function completeChat(
+  context: ProviderContext,
+  request: ChatRequest,
+  options: CallOptions = {},
+): Promise<ChatResult> {
+  const { params, warnings } = prepare(context, request, false);
+  const call = openCall(options, context.timeoutMs, context.id);
+  try {
+    const { data, response } = await context.client.chat.completions
+      .create(
+        { ...params, stream: false },
+        { signal: call.signal, ...(call.headers ? { headers: call.headers } : {}) },
+      )
+      .withResponse();
+    const completion = parseChatCompletion(data);
+    return fromChatCompletion(completion, {
+      provider: context.id,
+      meta: metadataFromHeaders(response.headers).meta,
+      warnings,
+    });
+  } catch (error) {
+    if (error instanceof ResponseParseError) throw invalidResponse(context.id, error);
+    throw mapOpenAIError(error, {
+      provider: context.id,
+      timedOut: call.timedOut(),
+      timeoutMs: call.timeoutMs,
+    });
+  } finally {
+    call.release();
+  }
+}
+
+function streamErrorPayload(
+  value: unknown,
+): { message?: string; type?: string; code?: string } | undefined {
+  if (typeof value !== 'object' || value === null || 'choices' in value) return undefined;
+  const error = (value as { error?: unknown }).error;
+  return typeof error === 'object' && error !== null ? (error as { message?: string }) : undefined;
+}
+
+/**
+ * A streamed chat completion: the raw SSE body from the SDK, parsed with
+ * eventsource-parser, each chunk validated, translated into core events. Nothing is sent
+ * until the stream is read.
+ */
+export function streamChat(
+  context: ProviderContext,
+  request: ChatRequest,
+  options: CallOptions = {},
+): ChatStream {
+  const provider = context.id;
+  return new ChatStream(
+    async function* openAIStream(signal) {
+      const { params, warnings } = prepare(context, request, true);
+      const call = openCall({ ...options, signal }, context.timeoutMs, provider);
+      const translator = new ChunkTranslator(provider);
+      try {
+        let response: Response;
+        try {
+          response = await context.client.chat.completions
+            .create(
+              { ...params, stream: true },
+              { signal: call.signal, ...(call.headers ? { headers: call.headers } : {}) },
+            )
+            .asResponse();
+        } catch (error) {
+          throw mapOpenAIError(error, {
+            provider,
+            timedOut: call.timedOut(),
+            timeoutMs: call.timeoutMs,
+          });
+        }
+        const headers = metadataFromHeaders(response.headers).meta;
+        if (!response.body)
+          throw new InvalidResponseError(`${provider} sent a stream without a body`, { provider });
+        let done = false;
+        try {
+          for await (const payload of ssePayloads(response.body, {
+            ...context.streamTimeouts,
+            provider,
+          })) {
+            if (payload.trim() === '[DONE]') {
+              done = true;
+              break;
+            }
+            const value: unknown = JSON.parse(payload);
+            const failure = streamErrorPayload(value);
+            if (failure) {
+              throw new StreamInterruptedError(
+                `${provider} reported an error in the stream: ${failure.message ?? 'unknown error'}`,
+                {
+                  provider,
+                  ...(headers.requestId ? { requestId: headers.requestId } : {}),
+                },
+              );
+            }
+            yield* translator.translate(parseChatCompletionChunk(value));
+          }
+        } catch (error) {
+          if (error instanceof ResponseParseError) throw invalidResponse(provider, error);
+          if (error instanceof SyntaxError) {
+            throw new InvalidResponseError(
+              `${provider} sent a stream chunk that is not JSON: ${error.message}`,
+              { provider, cause: error },
+            );
+          }
+          if (call.timedOut())
+            throw mapOpenAIError(error, { provider, timedOut: true, timeoutMs: call.timeoutMs });
+          if (PlyError.isInstance(error) || signal.aborted) throw error;
+          // The body broke while being read: the connection, not the content.
+          throw new ConnectionError(
+            `The ${provider} stream broke: ${error instanceof Error ? error.message : String(error)}`,
+            { provider },
+          );
+        }
+        if (!done && !signal.aborted) {
+          throw new StreamInterruptedError(`The ${provider} stream ended before [DONE]`, {
+            provider,
+            ...(headers.requestId ? { requestId: headers.requestId } : {}),
+          });
+        }
+        const meta = translator.metadata(headers);
+        return { model: meta.model ?? params.model, meta, warnings };
+      } finally {
+        call.release();
+      }
+    },
+    { signal: options.signal },
+  );
+}

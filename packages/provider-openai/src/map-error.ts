@@ -1,0 +1,119 @@
+import {
+  AbortedError,
+  AuthenticationError,
+  ConnectionError,
+  ContentFilterError,
+  ContextWindowExceededError,
+  InvalidRequestError,
+  NotFoundError,
+  PermissionDeniedError,
+  type PlyError,
+  type PlyErrorOptions,
+  QuotaExceededError,
+  RateLimitError,
+  redactSecrets,
+  ServerError,
+  TimeoutError,
+  toPlyError,
+} from '@ply/core';
+import OpenAI from 'openai';
+import { metadataFromHeaders } from './response-metadata.js';
+
+export interface ErrorContext {
+  provider: string;
+  /** The call's own deadline fired (as opposed to the caller aborting). */
+  timedOut?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * The upstream error as a plain Error with its message redacted: the SDK's own error may
+ * quote the key back (a 401 does), and `cause` chains end up in logs.
+ */
+function sanitisedCause(error: unknown): Error {
+  const source = error instanceof Error ? error : new Error(String(error));
+  const cause = new Error(redactSecrets(source.message));
+  cause.name = source.name;
+  return cause;
+}
+
+function headersOf(error: InstanceType<typeof OpenAI.APIError>): Headers {
+  return error.headers instanceof Headers
+    ? error.headers
+    : new Headers((error.headers ?? {}) as Record<string, string>);
+}
+
+/** Maps an error of the OpenAI SDK (or of the transport under it) to ply's hierarchy. */
+export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError {
+  const { provider } = context;
+  if (
+    error instanceof OpenAI.APIUserAbortError ||
+    (error instanceof Error && error.name === 'AbortError')
+  ) {
+    return context.timedOut
+      ? new TimeoutError(`The call to ${provider} timed out after ${context.timeoutMs} ms`, {
+          provider,
+          timeoutMs: context.timeoutMs,
+          phase: 'request',
+          cause: sanitisedCause(error),
+        })
+      : new AbortedError('The call was aborted', { provider, cause: sanitisedCause(error) });
+  }
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new TimeoutError(`The call to ${provider} timed out`, {
+      provider,
+      phase: 'request',
+      cause: sanitisedCause(error),
+    });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return new ConnectionError(`Could not reach ${provider}: ${error.message}`, {
+      provider,
+      cause: sanitisedCause(error.cause ?? error),
+    });
+  }
+  if (!(error instanceof OpenAI.APIError) || error.status === undefined) return toPlyError(error);
+
+  const status = error.status;
+  const { meta, parsed } = metadataFromHeaders(headersOf(error));
+  const body = (error.error ?? {}) as {
+    message?: string;
+    type?: string;
+    code?: string | null;
+    param?: string | null;
+  };
+  const code = error.code ?? body.code ?? undefined;
+  const type = error.type ?? body.type;
+  const options: PlyErrorOptions = {
+    provider,
+    status,
+    requestId: error.requestID ?? meta.requestId,
+    retryAfterMs: parsed.retryAfterMs,
+    headers: meta.headers,
+    cause: sanitisedCause(error),
+  };
+  if (parsed.shouldRetry !== undefined) options.retryable = parsed.shouldRetry;
+  const message = `${provider} ${status}${code ? ` ${code}` : ''}: ${body.message ?? error.message}`;
+
+  if (status === 401) return new AuthenticationError(message, options);
+  if (status === 403) return new PermissionDeniedError(message, options);
+  if (status === 404) return new NotFoundError(message, options);
+  if (status === 408) return new TimeoutError(message, { ...options, phase: 'request' });
+  if (status === 409)
+    return new ServerError(message, { ...options, retryable: options.retryable ?? true });
+  if (status === 429) {
+    if (code === 'insufficient_quota' || type === 'insufficient_quota')
+      return new QuotaExceededError(message, { ...options, retryable: false });
+    const rateLimit = meta.rateLimit;
+    return new RateLimitError(message, { ...options, ...(rateLimit ? { rateLimit } : {}) });
+  }
+  if (status >= 500) return new ServerError(message, options);
+  if (code === 'context_length_exceeded')
+    return new ContextWindowExceededError(message, { ...options, field: body.param ?? 'messages' });
+  if (code === 'content_filter' || code === 'content_policy_violation')
+    return new ContentFilterError(message, options);
+  return new InvalidRequestError(message, {
+    ...options,
+    ...(body.param ? { field: body.param } : {}),
+  });
+}

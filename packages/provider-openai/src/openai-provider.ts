@@ -1,0 +1,155 @@
+import {
+  type CallOptions,
+  type ChatRequest,
+  type ChatResult,
+  type ChatStream,
+  type Clock,
+  type EmbedRequest,
+  type EmbedResult,
+  type ModelCapabilities,
+  type ModelInfo,
+  type Provider,
+  systemClock,
+} from '@ply/core';
+import OpenAI from 'openai';
+import { completeChat, streamChat } from './chat.js';
+import { resolveCompatibility, type ServerCompatibility } from './compatibility.js';
+import { embedTexts, MAX_EMBEDDING_INPUTS } from './embeddings.js';
+import { ModelDirectory } from './model-directory.js';
+import { type ProviderContext, readinessCheck } from './provider-context.js';
+import type { StreamTimeouts } from './stream/sse-payloads.js';
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+export interface OpenAIProviderOptions {
+  /** Registry id: `openai` by default; `ollama`, `vllm`... for compatible servers. */
+  id?: string;
+  apiKey?: string;
+  baseURL?: string;
+  organization?: string;
+  project?: string;
+  /** Milliseconds for a whole call, stream included (default 600,000); `CallOptions.timeout` wins. */
+  timeout?: number;
+  /** Sent with every request. */
+  headers?: Record<string, string>;
+  /** A custom fetch: the simulator's in-process one, or one with an undici agent for connection reuse. */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+  /** Model used when a request names none (default `gpt-4o-mini`). */
+  defaultModel?: string;
+  /** Embedding model used when a request names none (default `text-embedding-3-small`). */
+  defaultEmbeddingModel?: string;
+  /** Limits on a stream going quiet. */
+  streamTimeouts?: StreamTimeouts;
+  /** What a compatible server does not support. */
+  compatibility?: ServerCompatibility;
+  /** Inputs per embeddings request (default 2,048, the API's limit). */
+  maxEmbeddingInputs?: number;
+  /** How long `listModels` answers from cache (default 10 minutes). */
+  modelsCacheMs?: number;
+  clock?: Clock;
+  /** A configured SDK client, instead of one built from the options (Azure uses this). */
+  client?: OpenAI;
+}
+
+/** Servers on this machine need no key (Ollama, vLLM, LM Studio, the ply simulator). */
+export function isLocalURL(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return (
+      hostname === 'localhost' ||
+      hostname === '[::1]' ||
+      hostname === '::1' ||
+      /^127\./.test(hostname)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The ply provider for OpenAI and OpenAI-compatible servers, on the official SDK with its
+ * own retries off (resilience belongs to `@ply/resilience`).
+ */
+export class OpenAIProvider implements Provider {
+  readonly id: string;
+  readonly baseURL: string;
+  protected readonly context: ProviderContext;
+  readonly #models: ModelDirectory;
+  #disposed = false;
+
+  constructor(options: OpenAIProviderOptions = {}) {
+    this.id = options.id ?? 'openai';
+    this.baseURL = (options.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+    const needsKey = !isLocalURL(this.baseURL) && !options.client;
+    const client =
+      options.client ??
+      new OpenAI({
+        // The SDK refuses an empty key; a missing one is reported by ply, per call, instead.
+        apiKey: options.apiKey ?? 'no-key',
+        baseURL: this.baseURL,
+        organization: options.organization ?? null,
+        project: options.project ?? null,
+        maxRetries: 0,
+        timeout: options.timeout ?? 600_000,
+        ...(options.headers ? { defaultHeaders: options.headers } : {}),
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+    this.context = {
+      id: this.id,
+      client,
+      baseURL: this.baseURL,
+      defaultModel: options.defaultModel ?? 'gpt-4o-mini',
+      defaultEmbeddingModel: options.defaultEmbeddingModel ?? 'text-embedding-3-small',
+      timeoutMs: options.timeout ?? 600_000,
+      streamTimeouts: options.streamTimeouts ?? {},
+      compatibility: resolveCompatibility(options.compatibility),
+      maxEmbeddingInputs: Math.min(
+        options.maxEmbeddingInputs ?? MAX_EMBEDDING_INPUTS,
+        MAX_EMBEDDING_INPUTS,
+      ),
+      modelsCacheMs: options.modelsCacheMs ?? 600_000,
+      clock: options.clock ?? systemClock,
+      assertReady: readinessCheck({
+        id: this.id,
+        hasKey: Boolean(options.apiKey),
+        needsKey,
+        isDisposed: () => this.#disposed,
+      }),
+    };
+    this.#models = new ModelDirectory(this.context);
+  }
+
+  complete(request: ChatRequest, options?: CallOptions): Promise<ChatResult> {
+    return completeChat(this.context, request, options);
+  }
+
+  stream(request: ChatRequest, options?: CallOptions): ChatStream {
+    return streamChat(this.context, request, options);
+  }
+
+  embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {
+    return embedTexts(this.context, request, options);
+  }
+
+  /** The server's models, from a cache refreshed every `modelsCacheMs`. */
+  listModels(options?: CallOptions): Promise<ModelInfo[]> {
+    return this.#models.list(options);
+  }
+
+  /** Fetches the model list again, whatever the cache holds. */
+  refreshModels(options?: CallOptions): Promise<ModelInfo[]> {
+    return this.#models.list(options, true);
+  }
+
+  getModel(model: string, options?: CallOptions): Promise<ModelInfo> {
+    return this.#models.get(model, options);
+  }
+
+  capabilities(model?: string): ModelCapabilities {
+    return this.#models.capabilities(model ?? this.context.defaultModel);
+  }
+
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+  }
+}
