@@ -5,6 +5,7 @@ import {
   ChatStream,
   ConnectionError,
   InvalidResponseError,
+  isContentEvent,
   PlyError,
   StreamInterruptedError,
   validateChatRequest,
@@ -20,7 +21,7 @@ import { mapOpenAIError } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
 import { metadataFromHeaders } from './response-metadata.js';
 import { ChunkTranslator } from './stream/chunk-translator.js';
-import { ssePayloads } from './stream/sse-payloads.js';
+import { type ReadLimit, ssePayloads } from './stream/sse-payloads.js';
 import { toOpenAIRequest } from './to-openai-request.js';
 
 function prepare(context: ProviderContext, request: ChatRequest, stream: boolean) {
@@ -122,11 +123,14 @@ export function streamChat(
         if (!response.body)
           throw new InvalidResponseError(`${provider} sent a stream without a body`, { provider });
         let done = false;
+        let contentStarted = false;
+        const { firstTokenMs, idleMs } = context.streamTimeouts;
+        const limit = (): ReadLimit =>
+          contentStarted
+            ? { ms: idleMs, phase: 'idle' }
+            : { ms: firstTokenMs, phase: 'first-token' };
         try {
-          for await (const payload of ssePayloads(response.body, {
-            ...context.streamTimeouts,
-            provider,
-          })) {
+          for await (const payload of ssePayloads(response.body, { provider, limit })) {
             if (payload.trim() === '[DONE]') {
               done = true;
               break;
@@ -142,7 +146,10 @@ export function streamChat(
                 },
               );
             }
-            yield* translator.translate(parseChatCompletionChunk(value));
+            for (const event of translator.translate(parseChatCompletionChunk(value))) {
+              if (isContentEvent(event)) contentStarted = true;
+              yield event;
+            }
           }
         } catch (error) {
           if (error instanceof ResponseParseError) throw invalidResponse(provider, error);

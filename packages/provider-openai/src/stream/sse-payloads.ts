@@ -2,11 +2,14 @@ import { TimeoutError } from '@ply/core';
 import { createParser } from 'eventsource-parser';
 
 export interface StreamTimeouts {
-  /** From the response headers to the first event. */
+  /** From the response headers to the first content (text, refusal or tool call). */
   firstTokenMs?: number;
-  /** Between two events. */
+  /** Between two events once content flows. */
   idleMs?: number;
 }
+
+/** The limit on the next read: the caller knows whether content has started. */
+export type ReadLimit = { ms: number | undefined; phase: 'first-token' | 'idle' };
 
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -37,32 +40,24 @@ async function readWithin(
 
 /**
  * The `data:` payloads of an SSE body, parsed with eventsource-parser as bytes arrive.
- * Fails with a typed timeout when the server goes quiet; always releases the body.
+ * Fails with a typed timeout when the server goes quiet for longer than `limit()` allows;
+ * always releases the body.
  */
 export async function* ssePayloads(
   body: ReadableStream<Uint8Array>,
-  options: StreamTimeouts & { provider: string },
+  options: { provider: string; limit: () => ReadLimit },
 ): AsyncGenerator<string, void, undefined> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const pending: string[] = [];
   const parser = createParser({ onEvent: (event) => pending.push(event.data) });
-  let received = false;
   try {
     for (;;) {
-      const limit = received ? options.idleMs : options.firstTokenMs;
-      const { done, value } = await readWithin(
-        reader,
-        limit,
-        received ? 'idle' : 'first-token',
-        options.provider,
-      );
+      const { ms, phase } = options.limit();
+      const { done, value } = await readWithin(reader, ms, phase, options.provider);
       if (done) break;
       parser.feed(decoder.decode(value, { stream: true }));
-      while (pending.length > 0) {
-        received = true;
-        yield pending.shift() as string;
-      }
+      while (pending.length > 0) yield pending.shift() as string;
     }
   } finally {
     reader.cancel().catch(() => {});
