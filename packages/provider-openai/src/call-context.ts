@@ -39,3 +39,17 @@ export function openCall(
     release: () => clearTimeout(timer),
   };
 }
+
+/**
+ * Request options for a call whose whole life is one SDK request (not a stream). The SDK
+ * already bounds such a call with its own `timeout`, so no second deadline is armed, and
+ * a signal is passed only when the caller gave one: each signal the SDK combines costs
+ * more than the rest of the adapter's work on a call.
+ */
+export function sdkRequestOptions(options: CallOptions, defaultTimeoutMs: number) {
+  return {
+    timeout: options.timeout ?? defaultTimeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+  };
+}

@@ -11,15 +11,16 @@ import {
   validateChatRequest,
 } from '@ply/core';
 import {
+  type ChatCompletionChunk,
   parseChatCompletion,
   parseChatCompletionChunk,
   ResponseParseError,
 } from '@ply/response-models';
-import { openCall } from './call-context.js';
+import { openCall, sdkRequestOptions } from './call-context.js';
 import { fromChatCompletion } from './from-chat-completion.js';
 import { mapOpenAIError } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
-import { metadataFromHeaders } from './response-metadata.js';
+import { responseMetadata } from './response-metadata.js';
 import { ChunkTranslator } from './stream/chunk-translator.js';
 import { type ReadLimit, ssePayloads } from './stream/sse-payloads.js';
 import { toOpenAIRequest } from './to-openai-request.js';
@@ -53,29 +54,20 @@ export async function completeChat(
   options: CallOptions = {},
 ): Promise<ChatResult> {
   const { params, warnings } = prepare(context, request, false);
-  const call = openCall(options, context.timeoutMs, context.id);
+  const requestOptions = sdkRequestOptions(options, context.timeoutMs);
   try {
     const { data, response } = await context.client.chat.completions
-      .create(
-        { ...params, stream: false },
-        { signal: call.signal, ...(call.headers ? { headers: call.headers } : {}) },
-      )
+      .create({ ...params, stream: false }, requestOptions)
       .withResponse();
     const completion = parseChatCompletion(data);
     return fromChatCompletion(completion, {
       provider: context.id,
-      meta: metadataFromHeaders(response.headers).meta,
+      meta: responseMetadata(response.headers),
       warnings,
     });
   } catch (error) {
     if (error instanceof ResponseParseError) throw invalidResponse(context.id, error);
-    throw mapOpenAIError(error, {
-      provider: context.id,
-      timedOut: call.timedOut(),
-      timeoutMs: call.timeoutMs,
-    });
-  } finally {
-    call.release();
+    throw mapOpenAIError(error, { provider: context.id, timeoutMs: requestOptions.timeout });
   }
 }
 
@@ -103,6 +95,8 @@ export function streamChat(
       const { params, warnings } = prepare(context, request, true);
       const call = openCall({ ...options, signal }, context.timeoutMs, provider);
       const translator = new ChunkTranslator(provider);
+      // Every chunk, including those that carry no event (the role chunk), so nothing is lost.
+      const chunks: ChatCompletionChunk[] = [];
       try {
         let response: Response;
         try {
@@ -119,7 +113,7 @@ export function streamChat(
             timeoutMs: call.timeoutMs,
           });
         }
-        const headers = metadataFromHeaders(response.headers).meta;
+        const headers = responseMetadata(response.headers);
         if (!response.body)
           throw new InvalidResponseError(`${provider} sent a stream without a body`, { provider });
         let done = false;
@@ -146,7 +140,9 @@ export function streamChat(
                 },
               );
             }
-            for (const event of translator.translate(parseChatCompletionChunk(value))) {
+            const chunk = parseChatCompletionChunk(value);
+            chunks.push(chunk);
+            for (const event of translator.translate(chunk)) {
               if (isContentEvent(event)) contentStarted = true;
               yield event;
             }
@@ -175,7 +171,7 @@ export function streamChat(
           });
         }
         const meta = translator.metadata(headers);
-        return { model: meta.model ?? params.model, meta, warnings };
+        return { model: meta.model ?? params.model, meta, warnings, raw: chunks };
       } finally {
         call.release();
       }

@@ -16,7 +16,7 @@ import type OpenAI from 'openai';
 import { openCall } from './call-context.js';
 import { mapOpenAIError } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
-import { metadataFromHeaders } from './response-metadata.js';
+import { responseMetadata } from './response-metadata.js';
 
 /** The API takes at most 2,048 inputs a request. */
 export const MAX_EMBEDDING_INPUTS = 2048;
@@ -80,7 +80,7 @@ export async function embedTexts(
       }
       inputTokens += body.usage?.prompt_tokens ?? 0;
       totalTokens += body.usage?.total_tokens ?? 0;
-      meta = { ...metadataFromHeaders(response.headers).meta, model: body.model ?? model };
+      meta = { ...responseMetadata(response.headers), model: body.model ?? model };
     }
   } catch (error) {
     if (error instanceof ResponseParseError) {

@@ -1,3 +1,19 @@
+export {
+  type BatchChatRequest,
+  type BatchEmbedRequest,
+  type BatchInfo,
+  type BatchItemResult,
+  type BatchKind,
+  type BatchProblem,
+  type BatchRequest,
+  type BatchRequestCounts,
+  type BatchResults,
+  type BatchStatus,
+  type SubmitBatchOptions,
+  type SubmittedBatch,
+  TERMINAL_BATCH_STATUSES,
+  type WaitForBatchOptions,
+} from './batch/batch-types.js';
 export type { ServerCompatibility, ServerFeature } from './compatibility.js';
 export {
   type AzureOpenAIProviderOptions,
@@ -11,4 +27,5 @@ export { isReasoningModel, knownModel } from './model-catalogue.js';
 export type { OpenAIChatOptions } from './openai-options.js';
 export { OPENAI_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
 export type { StreamTimeouts } from './stream/sse-payloads.js';
+export { completeStructured, parseStructured, zodResponseFormat } from './structured-output.js';
 export { toOpenAIRequest } from './to-openai-request.js';

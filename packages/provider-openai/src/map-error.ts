@@ -60,9 +60,11 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
       : new AbortedError('The call was aborted', { provider, cause: sanitisedCause(error) });
   }
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new TimeoutError(`The call to ${provider} timed out`, {
+    const after = context.timeoutMs === undefined ? '' : ` after ${context.timeoutMs} ms`;
+    return new TimeoutError(`The call to ${provider} timed out${after}`, {
       provider,
       phase: 'request',
+      ...(context.timeoutMs === undefined ? {} : { timeoutMs: context.timeoutMs }),
       cause: sanitisedCause(error),
     });
   }

@@ -12,6 +12,17 @@ import {
   systemClock,
 } from '@ply/core';
 import OpenAI from 'openai';
+import { batchResults } from './batch/batch-results.js';
+import type {
+  BatchInfo,
+  BatchRequest,
+  BatchResults,
+  SubmitBatchOptions,
+  SubmittedBatch,
+  WaitForBatchOptions,
+} from './batch/batch-types.js';
+import { submitBatch } from './batch/submit-batch.js';
+import { waitForBatch } from './batch/wait-for-batch.js';
 import { completeChat, streamChat } from './chat.js';
 import { resolveCompatibility, type ServerCompatibility } from './compatibility.js';
 import { embedTexts, MAX_EMBEDDING_INPUTS } from './embeddings.js';
@@ -147,6 +158,27 @@ export class OpenAIProvider implements Provider {
 
   capabilities(model?: string): ModelCapabilities {
     return this.#models.capabilities(model ?? this.context.defaultModel);
+  }
+
+  /**
+   * Submits chat or embeddings requests (one kind a batch) to the Batch API: run within 24
+   * hours at half the price. Every request is checked and mapped before anything is sent.
+   */
+  submitBatch(
+    requests: readonly BatchRequest[],
+    options?: SubmitBatchOptions,
+  ): Promise<SubmittedBatch> {
+    return submitBatch(this.context, requests, options);
+  }
+
+  /** Polls a batch, with growing pauses on the provider's clock, until it ends. */
+  waitForBatch(batchId: string, options?: WaitForBatchOptions): Promise<BatchInfo> {
+    return waitForBatch(this.context, batchId, options);
+  }
+
+  /** The outcome of each request of an ended batch, by custom id. */
+  batchResults(batchId: string, options?: CallOptions): Promise<BatchResults> {
+    return batchResults(this.context, batchId, options);
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,10 @@
 import type { RateLimitSnapshot, ResponseMetadata } from '@ply/core';
-import { parseResponseMeta, type RateLimitHeaders, type ResponseMeta } from '@ply/response-models';
+import {
+  parseDuration,
+  parseResponseMeta,
+  type RateLimitHeaders,
+  type ResponseMeta,
+} from '@ply/response-models';
 
 export function rateLimitSnapshot(headers: RateLimitHeaders): RateLimitSnapshot | undefined {
   const snapshot: RateLimitSnapshot = {};
@@ -13,7 +18,78 @@ export function rateLimitSnapshot(headers: RateLimitHeaders): RateLimitSnapshot 
   return Object.keys(snapshot).length > 0 ? snapshot : undefined;
 }
 
-/** Facts from the response headers, in core's shape. */
+/** Every header, names lower-cased, repeated ones joined. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = Object.create(null);
+  headers.forEach((value, name) => {
+    record[name] = name in record ? `${record[name]}, ${value}` : value;
+  });
+  return record;
+}
+
+/** A property computed on first read (and settable), for facts most callers never read. */
+function defineLazy<K extends 'headers' | 'rateLimit'>(
+  meta: ResponseMetadata,
+  key: K,
+  compute: () => ResponseMetadata[K],
+): void {
+  let computed = false;
+  let value: ResponseMetadata[K];
+  Object.defineProperty(meta, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!computed) {
+        value = compute();
+        computed = true;
+      }
+      return value;
+    },
+    set: (next: ResponseMetadata[K]) => {
+      value = next;
+      computed = true;
+    },
+  });
+}
+
+const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
+const numberHeader = (value: string | null) =>
+  value !== null && NUMBER.test(value) ? Number(value) : undefined;
+
+/**
+ * Facts from the headers of a successful response. On the hot path a call reads only its
+ * request id and timing; the rate-limit snapshot and the header record are built the
+ * first time someone reads them.
+ */
+export function responseMetadata(headers: Headers): ResponseMetadata {
+  const meta: ResponseMetadata = {};
+  const requestId = headers.get('x-request-id');
+  if (requestId !== null) meta.requestId = requestId;
+  const processingMs = numberHeader(headers.get('openai-processing-ms'));
+  if (processingMs !== undefined) meta.processingMs = processingMs;
+  defineLazy(meta, 'rateLimit', () => rateLimitFromHeaders(headers));
+  defineLazy(meta, 'headers', () => headerRecord(headers));
+  return meta;
+}
+
+function rateLimitFromHeaders(headers: Headers): RateLimitSnapshot | undefined {
+  const reset = (name: string) => {
+    const value = headers.get(name);
+    return value === null ? undefined : parseDuration(value);
+  };
+  const family = (suffix: string) => ({
+    limit: numberHeader(headers.get(`x-ratelimit-limit-${suffix}`)),
+    remaining: numberHeader(headers.get(`x-ratelimit-remaining-${suffix}`)),
+    resetMs: reset(`x-ratelimit-reset-${suffix}`),
+  });
+  return rateLimitSnapshot({
+    requests: family('requests'),
+    tokens: family('tokens'),
+    families: {},
+  });
+}
+
+/** Everything the headers say, retry hints included: for errors, where the hints matter. */
 export function metadataFromHeaders(headers: Headers): {
   meta: ResponseMetadata;
   parsed: ResponseMeta;
@@ -27,7 +103,10 @@ export function metadataFromHeaders(headers: Headers): {
   return { meta, parsed };
 }
 
-/** Facts from the body (id, model, fingerprint, tier) added to those from the headers. */
+/**
+ * Adds the body's facts (id, model, fingerprint, tier) to `meta`, in place: `meta` is the
+ * call's own object, and copying it would read its lazy headers.
+ */
 export function withBodyFacts(
   meta: ResponseMetadata,
   body: {
@@ -38,11 +117,10 @@ export function withBodyFacts(
     service_tier?: string | null;
   },
 ): ResponseMetadata {
-  const merged = { ...meta };
-  if (body.id) merged.id = body.id;
-  if (body.model) merged.model = body.model;
-  if (typeof body.created === 'number') merged.created = body.created;
-  if (body.system_fingerprint) merged.systemFingerprint = body.system_fingerprint;
-  if (body.service_tier) merged.serviceTier = body.service_tier;
-  return merged;
+  if (body.id) meta.id = body.id;
+  if (body.model) meta.model = body.model;
+  if (typeof body.created === 'number') meta.created = body.created;
+  if (body.system_fingerprint) meta.systemFingerprint = body.system_fingerprint;
+  if (body.service_tier) meta.serviceTier = body.service_tier;
+  return meta;
 }

@@ -55,10 +55,11 @@ describe('streaming', () => {
     expect(result.usage.estimated).toBe(false);
     expect(result.meta).toMatchObject({ model: 'gpt-4o-mini', systemFingerprint: 'fp_ply_sim' });
     expect(result.meta.requestId).toMatch(/^req_/);
-    // Every chunk that produced an event is kept, as received, in order.
-    const chunks = result.raw as { object: string }[];
+    // Every chunk is kept, in order, the role chunk (which carries no event) included.
+    const chunks = result.raw as { object: string; choices: { delta: { role?: string } }[] }[];
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
-    expect(chunks).toEqual([...new Set(seen.map((event) => event.raw))]);
+    expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+    expect(chunks.slice(1)).toEqual([...new Set(seen.map((event) => event.raw))]);
   });
 
   it('assembles tool calls from fragments and emits each, parsed, before finish', async () => {

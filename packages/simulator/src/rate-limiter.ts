@@ -16,33 +16,50 @@ interface Use {
   tokens: number;
 }
 
+/** One key's uses in the last minute, oldest first, with their token total kept running. */
+interface Window {
+  uses: Use[];
+  tokens: number;
+}
+
 /**
  * Sliding one-minute windows of requests and tokens per API key, enforced like the real
  * API: over the limit, a 429 with `retry-after`/`retry-after-ms`; every answer carries
- * the `x-ratelimit-*` headers computed from the same windows.
+ * the `x-ratelimit-*` headers computed from the same windows. Expired uses leave from the
+ * front and totals are kept running, so a request costs the same at any rate.
  */
 export class RateLimiter {
   readonly #limits: RateLimits;
   readonly #clock: Clock;
-  readonly #uses = new Map<string, Use[]>();
+  readonly #windows = new Map<string, Window>();
 
   constructor(limits: RateLimits, clock: Clock) {
     this.#limits = limits;
     this.#clock = clock;
   }
 
-  #window(key: string): Use[] {
+  #window(key: string): Window {
     const now = this.#clock.now();
-    const uses = (this.#uses.get(key) ?? []).filter((use) => use.at > now - WINDOW_MS);
-    this.#uses.set(key, uses);
-    return uses;
+    let window = this.#windows.get(key);
+    if (!window) {
+      window = { uses: [], tokens: 0 };
+      this.#windows.set(key, window);
+    }
+    let expired = 0;
+    while (expired < window.uses.length && (window.uses[expired] as Use).at <= now - WINDOW_MS) {
+      window.tokens -= (window.uses[expired] as Use).tokens;
+      expired++;
+    }
+    if (expired > 0) window.uses.splice(0, expired);
+    return window;
   }
 
   /** Takes one request and `tokens` for `key`, or throws the 429 the real API would send. */
   acquire(key: string, tokens: number, model: string): Record<string, string> {
     const now = this.#clock.now();
-    const uses = this.#window(key);
-    const used = uses.reduce((sum, use) => sum + use.tokens, 0);
+    const window = this.#window(key);
+    const uses = window.uses;
+    const used = window.tokens;
     const { rpm, tpm } = this.#limits;
     if (tokens > tpm) {
       throw new ApiError(
@@ -52,7 +69,7 @@ export class RateLimiter {
           type: 'tokens',
           code: 'rate_limit_exceeded',
         },
-        this.#headers(uses, now),
+        this.#headers(uses, now, used),
       );
     }
     let waitMs = 0;
@@ -83,24 +100,28 @@ export class RateLimiter {
           code: 'rate_limit_exceeded',
         },
         {
-          ...this.#headers(uses, now),
+          ...this.#headers(uses, now, used),
           'retry-after': String(waitSeconds),
           'retry-after-ms': String(Math.max(0, Math.ceil(waitMs))),
         },
       );
     }
     uses.push({ at: now, tokens });
-    return this.#headers(uses, now);
+    window.tokens += tokens;
+    return this.#headers(uses, now, window.tokens);
   }
 
   /** Corrects the tokens charged to the last request once the real output is known. */
   settle(key: string, charged: number, actual: number): void {
-    const last = this.#uses.get(key)?.findLast((use) => use.tokens === charged);
-    if (last) last.tokens = actual;
+    const window = this.#windows.get(key);
+    const last = window?.uses.findLast((use) => use.tokens === charged);
+    if (window && last) {
+      window.tokens += actual - last.tokens;
+      last.tokens = actual;
+    }
   }
 
-  #headers(uses: Use[], now: number): Record<string, string> {
-    const used = uses.reduce((sum, use) => sum + use.tokens, 0);
+  #headers(uses: Use[], now: number, used: number): Record<string, string> {
     const oldest = uses[0]?.at;
     const reset = oldest === undefined ? 0 : oldest + WINDOW_MS - now;
     return {

@@ -1,6 +1,7 @@
 // `pnpm bench` runs every suite in full; the test command runs `--smoke`, seconds long,
 // so the harness cannot rot. Figures are ratios within one run; nothing here asserts time.
 import { benchCoreComposition } from './core-composition.ts';
+import { benchProviderOpenAI } from './provider-openai.ts';
 import { benchResponseModels } from './response-models.ts';
 
 const smoke = process.argv.includes('--smoke');
@@ -9,3 +10,4 @@ console.log(
 );
 await benchCoreComposition(smoke);
 await benchResponseModels(smoke);
+await benchProviderOpenAI(smoke);
