@@ -56,9 +56,12 @@ export async function completeChat(
   const { params, warnings } = prepare(context, request, false);
   const requestOptions = sdkRequestOptions(options, context.timeoutMs);
   try {
-    const { data, response } = await context.client.chat.completions
+    // The raw response, read here: the SDK's own parsing and decoration of the body would
+    // be done twice, since ply validates and maps it. Non-2xx answers still throw in the SDK.
+    const response = await context.client.chat.completions
       .create({ ...params, stream: false }, requestOptions)
-      .withResponse();
+      .asResponse();
+    const data: unknown = await response.json();
     const completion = parseChatCompletion(data);
     return fromChatCompletion(completion, {
       provider: context.id,

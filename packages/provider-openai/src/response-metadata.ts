@@ -27,48 +27,43 @@ function headerRecord(headers: Headers): Record<string, string> {
   return record;
 }
 
-/** A property computed on first read (and settable), for facts most callers never read. */
-function defineLazy<K extends 'headers' | 'rateLimit'>(
-  meta: ResponseMetadata,
-  key: K,
-  compute: () => ResponseMetadata[K],
-): void {
-  let computed = false;
-  let value: ResponseMetadata[K];
-  Object.defineProperty(meta, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!computed) {
-        value = compute();
-        computed = true;
-      }
-      return value;
-    },
-    set: (next: ResponseMetadata[K]) => {
-      value = next;
-      computed = true;
-    },
-  });
-}
-
 const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
 const numberHeader = (value: string | null) =>
   value !== null && NUMBER.test(value) ? Number(value) : undefined;
 
 /**
  * Facts from the headers of a successful response. On the hot path a call reads only its
- * request id and timing; the rate-limit snapshot and the header record are built the
- * first time someone reads them.
+ * request id and timing; the rate-limit snapshot and the header record are computed the
+ * first time someone reads them (own, enumerable getters: spreading and JSON see them).
  */
 export function responseMetadata(headers: Headers): ResponseMetadata {
-  const meta: ResponseMetadata = {};
+  let record: Record<string, string> | undefined;
+  let rateLimit: RateLimitSnapshot | undefined;
+  let rateLimitRead = false;
+  const meta: ResponseMetadata = {
+    get headers() {
+      record ??= headerRecord(headers);
+      return record;
+    },
+    set headers(value) {
+      record = value;
+    },
+    get rateLimit() {
+      if (!rateLimitRead) {
+        rateLimit = rateLimitFromHeaders(headers);
+        rateLimitRead = true;
+      }
+      return rateLimit;
+    },
+    set rateLimit(value) {
+      rateLimit = value;
+      rateLimitRead = true;
+    },
+  };
   const requestId = headers.get('x-request-id');
   if (requestId !== null) meta.requestId = requestId;
   const processingMs = numberHeader(headers.get('openai-processing-ms'));
   if (processingMs !== undefined) meta.processingMs = processingMs;
-  defineLazy(meta, 'rateLimit', () => rateLimitFromHeaders(headers));
-  defineLazy(meta, 'headers', () => headerRecord(headers));
   return meta;
 }
 
