@@ -16,6 +16,7 @@ import {
   parseChatCompletionChunk,
   ResponseParseError,
 } from '@ply/response-models';
+import type OpenAI from 'openai';
 import { openCall, sdkRequestOptions } from './call-context.js';
 import { fromChatCompletion } from './from-chat-completion.js';
 import { mapOpenAIError } from './map-error.js';
@@ -29,15 +30,12 @@ function prepare(context: ProviderContext, request: ChatRequest, stream: boolean
   validateChatRequest(request);
   context.assertReady();
   const model = request.model ?? context.defaultModel;
-  return {
+  return toOpenAIRequest(request, {
     model,
-    ...toOpenAIRequest(request, {
-      model,
-      stream,
-      provider: context.id,
-      compatibility: context.compatibility,
-    }),
-  };
+    stream,
+    provider: context.id,
+    compatibility: context.compatibility,
+  });
 }
 
 function invalidResponse(provider: string, error: ResponseParseError): InvalidResponseError {
@@ -59,7 +57,7 @@ export async function completeChat(
     // The raw response, read here: the SDK's own parsing and decoration of the body would
     // be done twice, since ply validates and maps it. Non-2xx answers still throw in the SDK.
     const response = await context.client.chat.completions
-      .create({ ...params, stream: false }, requestOptions)
+      .create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, requestOptions)
       .asResponse();
     const data: unknown = await response.json();
     const completion = parseChatCompletion(data);

@@ -96,9 +96,11 @@ export function fromChatCompletion(
     toolCalls: [],
     finishReason: mapFinishReason(null),
   };
-  const { index: _index, ...content } = first;
-  return {
-    ...content,
+  // The first choice's fields, lifted one by one: a rest-spread here is a hot-path copy.
+  const result: ChatResult = {
+    text: first.text,
+    toolCalls: first.toolCalls,
+    finishReason: first.finishReason,
     choices,
     usage: normaliseUsage(completion.usage),
     model: completion.model ?? '',
@@ -106,4 +108,10 @@ export function fromChatCompletion(
     warnings: context.warnings,
     raw: completion,
   };
+  if (first.refusal !== undefined) result.refusal = first.refusal;
+  if (first.logprobs !== undefined) result.logprobs = first.logprobs;
+  if (first.refusalLogprobs !== undefined) result.refusalLogprobs = first.refusalLogprobs;
+  if (first.annotations !== undefined) result.annotations = first.annotations;
+  if (first.audio !== undefined) result.audio = first.audio;
+  return result;
 }

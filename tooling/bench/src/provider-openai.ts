@@ -67,7 +67,7 @@ export async function benchProviderOpenAI(smoke: boolean): Promise<void> {
     };
 
   // (a) Sequential non-streaming calls: the answer is short, so the adapter's share shows.
-  const calls = smoke ? 50 : 2_000;
+  const calls = smoke ? 50 : 1_000;
   const messages = [{ role: 'user' as const, content: 'How fast is the stack?' }];
   const completeRows = await measurePair(
     [
@@ -82,7 +82,7 @@ export async function benchProviderOpenAI(smoke: boolean): Promise<void> {
         run: fresh(repeat(calls, () => provider.complete({ model: 'gpt-4o-mini', messages }))),
       },
     ],
-    { rounds: smoke ? 2 : 9, operationsPerRun: calls },
+    { rounds: smoke ? 2 : 31, operationsPerRun: calls },
   );
   printTable(
     `provider-openai complete vs raw SDK (${calls} sequential gpt-4o-mini calls per round, in-process simulator)`,
