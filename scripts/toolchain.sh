@@ -55,6 +55,20 @@ ply_install_pnpm() {
   export PATH="$dir/bin:$PATH"
 }
 
+# Tests run against a real Redis. Installed from Debian's packages when missing (CI and
+# fresh machines run as root); elsewhere the message says what to install.
+ply_ensure_redis() {
+  command -v redis-server >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    ply_log "installing redis-server from Debian's packages"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+  else
+    ply_log "redis-server is missing: install it (apt-get install redis-server) to run the tests"
+    return 1
+  fi
+}
+
 ply_setup() {
   ply_node_supported || ply_install_node
   ply_install_pnpm

@@ -100,6 +100,19 @@ describe('ChatStream', () => {
     expect(result.raw).toEqual(['chunk-1', 'chunk-2', 'chunk-3']);
   });
 
+  it('puts the cost a middleware reports on the result', async () => {
+    const cost = {
+      amount: 0.0042,
+      currency: 'USD' as const,
+      unpriced: false,
+      estimated: false,
+      tier: 'default',
+      lines: [],
+    };
+    const result = await new ChatStream(scripted([text('a'), { type: 'cost', cost }])).result;
+    expect(result.cost).toBe(cost);
+  });
+
   it('keeps every choice when n > 1', async () => {
     const stream = new ChatStream(
       scripted([text('a'), { type: 'text-delta', delta: 'b', choiceIndex: 1 }]),

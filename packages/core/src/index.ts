@@ -7,6 +7,7 @@ export {
   forwardStream,
 } from './chat-stream.js';
 export { type Clock, systemClock } from './clock.js';
+export type { CostLine, CostSummary } from './cost-summary.js';
 export type { EmbedRequest, EmbedResult } from './embedding.js';
 export {
   AuthenticationError,
@@ -113,6 +114,7 @@ export type {
 export { type ChatStreamCompletion, StreamAggregator } from './stream-aggregator.js';
 export {
   type ChatStreamEvent,
+  type CostEvent,
   type FinishEvent,
   isContentEvent,
   type LogprobsEvent,

@@ -1,3 +1,4 @@
+import type { CostSummary } from './cost-summary.js';
 import type { ResponseMetadata } from './response-metadata.js';
 import type { Usage } from './usage.js';
 
@@ -80,6 +81,8 @@ export interface ChatResult extends Omit<ChoiceResult, 'index'> {
   model: string;
   meta: ResponseMetadata;
   warnings: CallWarning[];
+  /** Set by a cost middleware (`@ply/cost`): what the call cost. */
+  cost?: CostSummary;
   /** The validated response body; for a stream, the array of chunks received. */
   raw: unknown;
 }

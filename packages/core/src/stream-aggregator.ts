@@ -1,3 +1,4 @@
+import type { CostSummary } from './cost-summary.js';
 import { ToolArgumentsError } from './errors/api-errors.js';
 import type { PartialOutput, PartialToolCall } from './partial-output.js';
 import type { ResponseMetadata } from './response-metadata.js';
@@ -54,6 +55,7 @@ export class StreamAggregator {
   readonly #choices = new Map<number, ChoiceState>();
   readonly #rawChunks: unknown[] = [];
   #usage: Usage | undefined;
+  #cost: CostSummary | undefined;
   #eventCount = 0;
 
   #choice(index: number): ChoiceState {
@@ -72,6 +74,10 @@ export class StreamAggregator {
     }
     if (event.type === 'usage') {
       this.#usage = event.usage;
+      return;
+    }
+    if (event.type === 'cost') {
+      this.#cost = event.cost;
       return;
     }
     const choice = this.#choice(event.choiceIndex);
@@ -154,7 +160,7 @@ export class StreamAggregator {
     const [first] = choices as [ChoiceResult, ...ChoiceResult[]];
     const { index: _index, ...firstContent } = first;
     const meta = completion.meta ?? {};
-    return {
+    const result: ChatResult = {
       ...firstContent,
       choices,
       // No usage reported: zeros, flagged so a cost layer knows to estimate.
@@ -164,5 +170,7 @@ export class StreamAggregator {
       warnings: completion.warnings ?? [],
       raw: completion.raw ?? this.#rawChunks,
     };
+    if (this.#cost) result.cost = this.#cost;
+    return result;
   }
 }

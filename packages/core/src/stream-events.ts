@@ -1,3 +1,4 @@
+import type { CostSummary } from './cost-summary.js';
 import type { FinishReason, TokenLogprob, ToolCall } from './result.js';
 import type { Usage } from './usage.js';
 
@@ -53,6 +54,12 @@ export interface FinishEvent extends ChoiceEventBase {
   finishReason: FinishReason;
 }
 
+/** Sent by a cost middleware once the stream's cost is known (after usage). */
+export interface CostEvent extends StreamEventBase {
+  type: 'cost';
+  cost: CostSummary;
+}
+
 export type ChatStreamEvent =
   | TextDeltaEvent
   | RefusalDeltaEvent
@@ -60,7 +67,8 @@ export type ChatStreamEvent =
   | ToolCallEvent
   | LogprobsEvent
   | UsageEvent
-  | FinishEvent;
+  | FinishEvent
+  | CostEvent;
 
 /** Events that show output to the caller: once one is delivered, a stream is committed. */
 export function isContentEvent(event: ChatStreamEvent): boolean {
