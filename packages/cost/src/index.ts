@@ -1,2 +1,51 @@
-// Skeleton: this package builds and publishes its manifest; its API arrives with its own issue.
-export {};
+export * from './budgets/index.js';
+export * from './catalogue/index.js';
+export {
+  assertFitsContextWindow,
+  type ContextWindowGuardOptions,
+  contextWindowGuard,
+  type ModelWindow,
+} from './guard/context-window-guard.js';
+export {
+  type FitConversationOptions,
+  type FittedConversation,
+  fitConversation,
+} from './guard/fit-conversation.js';
+export {
+  type LedgerEntry,
+  type LedgerGrouping,
+  type LedgerSummaryRow,
+  UsageLedger,
+} from './ledger/usage-ledger.js';
+export {
+  type BudgetGate,
+  type CostTrackingOptions,
+  costTracking,
+} from './middleware/cost-tracking.js';
+export * from './pricing/index.js';
+// Tokens: every name but DEFAULT_ENCODING, which the catalogue exports (the same value).
+export {
+  type ChatTokenBreakdown,
+  type ChatTokenEstimate,
+  type ChatTokenOptions,
+  countTokens,
+  createTokenEstimator,
+  DEFAULT_IMAGE_SIZE,
+  type EncodeListener,
+  encodingForModel,
+  estimateChatTokens,
+  type ImageDetail,
+  type ImageSize,
+  type ImageSizeResolver,
+  imageSizeFromDataUrl,
+  imageTokens,
+  MAX_RUN_BYTES,
+  type MessageTokenCount,
+  renderResponseFormatSection,
+  renderToolNamespace,
+  type TextTokenCacheStats,
+  type TiktokenEstimator,
+  type TokenEncodingName,
+  type TokenEstimatorOptions,
+  tiktokenEstimator,
+} from './tokens/index.js';

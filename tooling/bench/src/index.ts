@@ -3,6 +3,7 @@
 import { benchCoreComposition } from './core-composition.ts';
 import { benchProviderOpenAI } from './provider-openai.ts';
 import { benchResponseModels } from './response-models.ts';
+import { benchTokens } from './tokens.ts';
 
 const smoke = process.argv.includes('--smoke');
 console.log(
@@ -11,3 +12,4 @@ console.log(
 await benchCoreComposition(smoke);
 await benchResponseModels(smoke);
 await benchProviderOpenAI(smoke);
+await benchTokens(smoke);

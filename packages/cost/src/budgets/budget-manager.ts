@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BudgetExceededError,
+  type BudgetStore,
+  type Clock,
+  ConfigurationError,
+  systemClock,
+} from '@ply/core';
+import type { BudgetEvent } from './budget-events.js';
+import {
+  type AppliedLimit,
+  applyLimit,
+  type BudgetCall,
+  type BudgetLimit,
+  type BudgetScopeKind,
+  displayValue,
+  limitsForCall,
+  type NormalizedBudgetLimit,
+  normalizeLimits,
+} from './budget-limits.js';
+import { type BudgetPeriod, periodBucket } from './budget-period.js';
+import { MemoryBudgetStore } from './memory-budget-store.js';
+import { fromBudgetUnits, toBudgetUnits } from './units.js';
+import {
+  mergeDuplicateScopes,
+  supportsRollingWindows,
+  type WindowedBudgetDecision,
+  type WindowedBudgetScopeLimit,
+} from './windowed-budget-store.js';
+
+export interface BudgetManagerOptions {
+  limits: readonly BudgetLimit[];
+  /**
+   * Where spending is kept. Default: a `MemoryBudgetStore` on `clock`. Share a
+   * `RedisBudgetStore` (`@ply/cost/redis`) to hold one budget across processes. Rolling
+   * periods need a store with `supportsRollingWindows` (both of this package's do).
+   */
+  store?: BudgetStore;
+  /** Decides the calendar period (UTC) a call falls in. Default: the system clock. */
+  clock?: Clock;
+  /** Called synchronously for every budget event; an error it throws is ignored. */
+  onEvent?: (event: BudgetEvent) => void;
+}
+
+export interface BudgetReserveRequest extends BudgetCall {
+  /** The most the call can cost, such as the price of its prompt plus `max_tokens`. */
+  amount: number;
+}
+
+export interface BudgetSettleOptions {
+  /** Marks `actual` as estimated (no billed usage came back); shown on the event. */
+  estimated?: boolean;
+}
+
+/** Money held for one call. Settle it with what the call cost, or release it. */
+export interface BudgetReservation {
+  readonly id: string;
+  readonly amount: number;
+  /** The scopes charged, with the limits and periods they were checked against. */
+  readonly scopes: readonly WindowedBudgetScopeLimit[];
+  /** True when the store failed open: the reservation was granted without a check. */
+  readonly degraded: boolean;
+  /** Replaces the reservation by `actual`, even above it. Later calls do nothing. */
+  settle(actual: number, options?: BudgetSettleOptions): Promise<void>;
+  /** Gives the reservation back. Does nothing once settled or released. */
+  release(): Promise<void>;
+}
+
+/** One configured limit as it stands now, for one scope key. */
+export interface BudgetLimitStatus {
+  /** The store key, such as `user:alice:daily:2026-11-21`. */
+  scope: string;
+  kind: BudgetScopeKind;
+  /** The value the row is for (API keys as fingerprints); absent for `global`. */
+  value?: string;
+  period: BudgetPeriod;
+  limit: number;
+  /** Spent plus reserved. */
+  spent: number;
+  /** `limit - spent`, never below zero. */
+  remaining: number;
+  /** Epoch ms when a calendar period starts afresh. */
+  resetsAt?: number;
+}
+
+interface ThresholdState {
+  expiresAt: number | undefined;
+  rolling: boolean;
+  crossed: Set<number>;
+}
+
+const PRUNE_INTERVAL_MS = 60_000;
+
+/**
+ * Hard budgets checked before the network, by scope (global, API key, user, project, tag,
+ * model, budget scope) and period (total, UTC day, UTC month, rolling window).
+ *
+ * `reserve` holds the call's worst-case cost in every scope that applies, all at once or
+ * not at all, and throws `BudgetExceededError` when any would go over; `settle` replaces
+ * the hold by what the call cost. Soft thresholds emit `budget-threshold` once per
+ * crossing: once per calendar period, and again in a rolling window after spending fell
+ * back below. Thresholds are judged after each settlement, on spent plus reserved, by
+ * this process: processes sharing a Redis store each emit their own.
+ */
+export class BudgetManager {
+  readonly #limits: NormalizedBudgetLimit[];
+  readonly #store: BudgetStore;
+  readonly #clock: Clock;
+  readonly #onEvent: ((event: BudgetEvent) => void) | undefined;
+  /** Threshold key (`limit index|scope key`) → what was already emitted. */
+  readonly #thresholds = new Map<string, ThresholdState>();
+  /** For per-value limits: limit index → shown value → period suffix last seen. */
+  readonly #seen = new Map<number, Map<string, string | undefined>>();
+  #nextPruneAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: BudgetManagerOptions) {
+    this.#limits = normalizeLimits(options.limits);
+    this.#clock = options.clock ?? systemClock;
+    this.#store = options.store ?? new MemoryBudgetStore({ clock: this.#clock });
+    this.#onEvent = options.onEvent;
+    const rolling = this.#limits.findIndex((limit) => typeof limit.period === 'object');
+    if (rolling !== -1 && !supportsRollingWindows(this.#store)) {
+      throw new ConfigurationError(
+        `BudgetManager: limits[${rolling}] has a rolling period, which the given store does not support (it lacks supportsRollingWindows); use MemoryBudgetStore or RedisBudgetStore`,
+      );
+    }
+  }
+
+  /** The scopes a call would be charged in now, with their limits. */
+  scopesFor(call: BudgetCall): WindowedBudgetScopeLimit[] {
+    return mergeDuplicateScopes(
+      limitsForCall(this.#limits, call, this.#clock.now()).map((applied) => applied.scope),
+    );
+  }
+
+  /**
+   * Holds `amount` in every scope that applies to the call, or throws
+   * `BudgetExceededError` naming the first scope that would go over.
+   */
+  async reserve(request: BudgetReserveRequest): Promise<BudgetReservation> {
+    toBudgetUnits(request.amount, 'amount');
+    const applied = limitsForCall(this.#limits, request, this.#clock.now());
+    const scopes = mergeDuplicateScopes(applied.map((entry) => entry.scope));
+    const id = randomUUID();
+    const decision: WindowedBudgetDecision =
+      scopes.length === 0
+        ? { reserved: true }
+        : await this.#store.reserve(id, request.amount, scopes);
+    if (!decision.reserved) {
+      this.#emit({
+        type: 'budget-exceeded',
+        scope: decision.scope,
+        limit: decision.limit,
+        spent: decision.spent,
+        requested: request.amount,
+      });
+      throw new BudgetExceededError(
+        `Budget exceeded in scope ${decision.scope}: ${decision.spent} spent or reserved plus ${request.amount} requested is over the limit of ${decision.limit}`,
+        {
+          scope: decision.scope,
+          limit: decision.limit,
+          spent: decision.spent,
+          requested: request.amount,
+        },
+      );
+    }
+    this.#remember(applied);
+    const degraded = decision.degraded === true;
+    this.#emit({
+      type: 'budget-reserved',
+      reservationId: id,
+      amount: request.amount,
+      scopes: scopes.map((scope) => scope.scope),
+      degraded,
+    });
+    return this.#reservation(id, request.amount, scopes, applied, degraded);
+  }
+
+  /** Spent plus reserved in one scope key, such as `user:alice:daily:2026-11-21`. */
+  spent(scopeKey: string): Promise<number> {
+    return this.#store.spent(scopeKey);
+  }
+
+  /**
+   * Every configured limit as it stands in the current period. A limit for one value (or
+   * `global`) gives one row; a per-value limit gives a row for each value this manager
+   * has charged in the current period.
+   */
+  async status(): Promise<BudgetLimitStatus[]> {
+    const now = this.#clock.now();
+    const rows: AppliedLimit[] = [];
+    this.#limits.forEach((config, index) => {
+      if (config.scope === 'global' || config.value !== undefined) {
+        const value = config.value === undefined ? '' : displayValue(config.scope, config.value);
+        rows.push(applyLimit(index, config, value, now));
+        return;
+      }
+      const suffix = periodBucket(config.period, now).suffix;
+      for (const [value, seenIn] of this.#seen.get(index) ?? []) {
+        if (seenIn === suffix) rows.push(applyLimit(index, config, value, now));
+      }
+    });
+    return Promise.all(
+      rows.map(async ({ config, value, scope }) => {
+        const spent = await this.#store.spent(scope.scope);
+        const row: BudgetLimitStatus = {
+          scope: scope.scope,
+          kind: config.scope,
+          period: config.period,
+          limit: config.limit,
+          spent,
+          remaining: fromBudgetUnits(
+            Math.max(0, toBudgetUnits(config.limit, 'limit') - toBudgetUnits(spent, 'spent')),
+          ),
+        };
+        if (config.scope !== 'global') row.value = value;
+        if (scope.expiresAt !== undefined) row.resetsAt = scope.expiresAt;
+        return row;
+      }),
+    );
+  }
+
+  #reservation(
+    id: string,
+    amount: number,
+    scopes: WindowedBudgetScopeLimit[],
+    applied: AppliedLimit[],
+    degraded: boolean,
+  ): BudgetReservation {
+    let finishing: Promise<void> | undefined;
+    const scopeNames = scopes.map((scope) => scope.scope);
+    const finish = (work: () => Promise<void>): Promise<void> => {
+      if (!finishing) {
+        finishing = work().catch((error: unknown) => {
+          finishing = undefined;
+          throw error;
+        });
+      }
+      return finishing;
+    };
+    return {
+      id,
+      amount,
+      scopes,
+      degraded,
+      settle: (actual, options = {}) => {
+        try {
+          toBudgetUnits(actual, 'actual');
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return finish(async () => {
+          if (scopes.length > 0) await this.#store.settle(id, actual);
+          this.#emit({
+            type: 'budget-settled',
+            reservationId: id,
+            reserved: amount,
+            actual,
+            estimated: options.estimated === true,
+            scopes: scopeNames,
+          });
+          await this.#checkThresholds(applied);
+        });
+      },
+      release: () =>
+        finish(async () => {
+          if (scopes.length > 0) await this.#store.release(id);
+          this.#emit({ type: 'budget-released', reservationId: id, amount, scopes: scopeNames });
+        }),
+    };
+  }
+
+  /** Emits each threshold the settlement carried spending to or past. */
+  async #checkThresholds(applied: AppliedLimit[]): Promise<void> {
+    const now = this.#clock.now();
+    this.#prune(now);
+    await Promise.all(
+      applied.map(async ({ limitIndex, config, scope }) => {
+        if (config.limit === 0 || config.softThresholds.length === 0) return;
+        const key = `${limitIndex}|${scope.scope}`;
+        const known = this.#thresholds.get(key);
+        // A calendar period never un-crosses a line: once all are crossed, nothing to read.
+        if (known && !known.rolling && known.crossed.size === config.softThresholds.length) return;
+        let spent: number;
+        try {
+          spent = await this.#store.spent(scope.scope);
+        } catch {
+          return; // Thresholds are advisory: an unreachable store must not fail a settlement.
+        }
+        let state = this.#thresholds.get(key);
+        if (!state) {
+          state = {
+            expiresAt: scope.expiresAt,
+            rolling: scope.windowMs !== undefined,
+            crossed: new Set(),
+          };
+          this.#thresholds.set(key, state);
+        }
+        const spentUnits = toBudgetUnits(spent, 'spent');
+        const limitUnits = toBudgetUnits(config.limit, 'limit');
+        for (const threshold of config.softThresholds) {
+          const reached = spentUnits >= Math.round(threshold * limitUnits);
+          if (!reached) {
+            // A rolling window forgets old spending, so it can cross the same line again.
+            if (state.rolling) state.crossed.delete(threshold);
+            continue;
+          }
+          if (state.crossed.has(threshold)) continue;
+          state.crossed.add(threshold);
+          this.#emit({
+            type: 'budget-threshold',
+            scope: scope.scope,
+            threshold,
+            spent,
+            limit: config.limit,
+          });
+        }
+      }),
+    );
+  }
+
+  #remember(applied: AppliedLimit[]): void {
+    for (const { limitIndex, config, value } of applied) {
+      if (config.scope === 'global' || config.value !== undefined) continue;
+      let values = this.#seen.get(limitIndex);
+      if (!values) {
+        values = new Map();
+        this.#seen.set(limitIndex, values);
+      }
+      values.set(value, periodBucket(config.period, this.#clock.now()).suffix);
+    }
+  }
+
+  /** Forgets threshold state and seen values of calendar periods that ended. */
+  #prune(now: number): void {
+    if (now < this.#nextPruneAt) return;
+    this.#nextPruneAt = now + PRUNE_INTERVAL_MS;
+    for (const [key, state] of this.#thresholds) {
+      if (state.expiresAt !== undefined && now >= state.expiresAt) this.#thresholds.delete(key);
+    }
+    this.#limits.forEach((config, index) => {
+      if (config.period === 'total' || typeof config.period === 'object') return;
+      const suffix = periodBucket(config.period, now).suffix;
+      const values = this.#seen.get(index);
+      for (const [value, seenIn] of values ?? []) if (seenIn !== suffix) values?.delete(value);
+    });
+  }
+
+  #emit(event: BudgetEvent): void {
+    if (!this.#onEvent) return;
+    try {
+      this.#onEvent(event);
+    } catch {
+      // A listener's failure must not change what was reserved or spent.
+    }
+  }
+}

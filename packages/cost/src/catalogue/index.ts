@@ -1,0 +1,27 @@
+export {
+  DEFAULT_ENCODING,
+  defaultCatalogue,
+  ModelCatalogue,
+  type PriceOverride,
+} from './model-catalogue.js';
+export {
+  DATA_RESIDENCY_UPLIFT,
+  MIN_CACHEABLE_PROMPT_TOKENS,
+  OPENAI_MODEL_TABLE,
+  OPENAI_MODELS,
+  OPENAI_PRICES_AS_OF,
+  OPENAI_PRICES_SOURCE,
+} from './openai-models.js';
+export {
+  type ImageTokenRule,
+  type LongContextPrices,
+  type ModelEntry,
+  type ModelPrices,
+  type ModelRegistration,
+  type ModelTable,
+  PRICING_TIERS,
+  type PricingTier,
+  type TierPrices,
+  type TokenEncoding,
+  type TokenRates,
+} from './types.js';

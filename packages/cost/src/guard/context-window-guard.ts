@@ -1,0 +1,79 @@
+import {
+  type ChatRequest,
+  ChatStream,
+  ContextWindowExceededError,
+  forwardStream,
+  type Middleware,
+  type TokenEstimator,
+} from '@ply/core';
+
+/** The limits of a model, as a catalogue knows them. */
+export interface ModelWindow {
+  contextWindow: number;
+  /** A prompt limit below the window (the gpt-5 family: 272k of 400k). */
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+}
+
+export interface ContextWindowGuardOptions {
+  estimator: TokenEstimator;
+  /** The model's window; unknown models pass unchecked. */
+  windowOf: (model: string) => ModelWindow | undefined;
+  /** Model assumed when a request names none. */
+  defaultModel?: string;
+}
+
+/** Throws the typed error when `request`'s prompt plus its requested output cannot fit. */
+export function assertFitsContextWindow(
+  request: ChatRequest,
+  options: ContextWindowGuardOptions,
+): void {
+  const model = request.model ?? options.defaultModel;
+  if (!model) return;
+  const window = options.windowOf(model);
+  if (!window) return;
+  const prompt = options.estimator.estimateChat({ ...request, model });
+  const output = request.maxOutputTokens ?? 0;
+  const promptFits = window.maxInputTokens === undefined || prompt.tokens <= window.maxInputTokens;
+  if (promptFits && prompt.tokens + output <= window.contextWindow) return;
+  const requested =
+    output > 0
+      ? `${prompt.tokens} prompt + ${output} output tokens`
+      : `${prompt.tokens} prompt tokens`;
+  const limit = promptFits
+    ? `holds ${window.contextWindow} tokens`
+    : `takes prompts of at most ${window.maxInputTokens} tokens`;
+  throw new ContextWindowExceededError(
+    `${model} ${limit}; this request needs ${requested}${prompt.exact ? '' : ' (estimated)'}`,
+    {
+      field: 'messages',
+      model,
+      promptTokens: prompt.tokens,
+      maxOutputTokens: output,
+      contextWindow: window.contextWindow,
+    },
+  );
+}
+
+/**
+ * A middleware that refuses, before the network, a request whose prompt plus requested
+ * output cannot fit the model: the typed error carries the counts and the limit.
+ */
+export function contextWindowGuard(options: ContextWindowGuardOptions): Middleware {
+  return {
+    name: 'context-window-guard',
+    complete: async ({ request, next }) => {
+      assertFitsContextWindow(request, options);
+      return next();
+    },
+    // Failures of a stream surface when it is read, as every other stream failure does.
+    stream: ({ request, options: callOptions, next }) =>
+      new ChatStream(
+        async function* guarded(signal) {
+          assertFitsContextWindow(request, options);
+          return yield* forwardStream(next(request, { ...callOptions, signal }));
+        },
+        { signal: callOptions.signal },
+      ),
+  };
+}

@@ -1,0 +1,95 @@
+import {
+  approximateTokenEstimator,
+  type ChatRequest,
+  createUsage,
+  type TokenEstimator,
+} from '@ply/core';
+import { defaultCatalogue, type ModelCatalogue } from '../catalogue/model-catalogue.js';
+import {
+  type CostBreakdown,
+  calculateCost,
+  pricingTierFor,
+  unpricedCost,
+} from './calculate-cost.js';
+
+export interface EstimateCostOptions {
+  /** Counts the prompt; core's `approximateTokenEstimator` when omitted. */
+  estimator?: TokenEstimator;
+  catalogue?: ModelCatalogue;
+  /** The tier to price at; the request's `serviceTier` when omitted. */
+  serviceTier?: string;
+  /** The request goes through the Batch API. */
+  batch?: boolean;
+  /** The request goes to a regional data-residency endpoint (+10%). */
+  dataResidency?: boolean;
+  /** The model when the request names none (the provider's default). */
+  model?: string;
+}
+
+export interface CostEstimate {
+  model: string | undefined;
+  /** The prompt as the estimator counts it. */
+  promptTokens: number;
+  /**
+   * The most output the call can bill: `maxOutputTokens` of the request, else the model's,
+   * times the number of choices `n`. Undefined when neither bounds it.
+   */
+  maxOutputTokens: number | undefined;
+  /** Whether the prompt count is what the provider will bill (the estimator's word). */
+  exact: boolean;
+  /** The prompt at full input rates (nothing cached) plus the whole output bound. */
+  worstCase: CostBreakdown;
+}
+
+/**
+ * The most a chat call can cost, before it is made: the estimated prompt plus the worst-case
+ * output, priced at the requested tier (long-context rates when the prompt is above the
+ * threshold). Unpriced when the model, tier or output bound is unknown.
+ */
+export function estimateCost(
+  request: ChatRequest,
+  options: EstimateCostOptions = {},
+): CostEstimate {
+  const catalogue = options.catalogue ?? defaultCatalogue;
+  const model = request.model ?? options.model;
+  const estimator = options.estimator ?? approximateTokenEstimator;
+  const prompt = estimator.estimateChat(
+    request.model === undefined && model !== undefined ? { ...request, model } : request,
+  );
+  const entry = catalogue.resolve(model);
+  const perChoice = request.maxOutputTokens ?? entry?.maxOutputTokens;
+  const maxOutputTokens = perChoice === undefined ? undefined : perChoice * (request.n ?? 1);
+  const serviceTier = options.serviceTier ?? request.serviceTier;
+
+  const estimate = { model, promptTokens: prompt.tokens, maxOutputTokens, exact: prompt.exact };
+  if (entry !== undefined && maxOutputTokens === undefined) {
+    const tier = pricingTierFor(serviceTier, options.batch) ?? serviceTier ?? 'default';
+    return {
+      ...estimate,
+      worstCase: unpricedCost(
+        {
+          model,
+          resolvedModel: entry.id,
+          tier,
+          estimated: true,
+          longContext: false,
+          asOf: catalogue.asOf,
+        },
+        'unknown-max-output',
+      ),
+    };
+  }
+
+  const usage = createUsage({
+    inputTokens: prompt.tokens,
+    outputTokens: maxOutputTokens ?? 0,
+    estimated: true,
+  });
+  const worstCase = calculateCost(usage, model, {
+    catalogue,
+    serviceTier,
+    batch: options.batch,
+    dataResidency: options.dataResidency,
+  });
+  return { ...estimate, worstCase };
+}

@@ -1,0 +1,9 @@
+export {
+  type CalculateCostOptions,
+  type CostBreakdown,
+  calculateCost,
+  pricingTierFor,
+  type UnpricedReason,
+  unpricedCost,
+} from './calculate-cost.js';
+export { type CostEstimate, type EstimateCostOptions, estimateCost } from './estimate-cost.js';

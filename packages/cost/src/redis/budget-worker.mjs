@@ -1,0 +1,54 @@
+// One process of the multi-process budget test (redis-budget-store.test.ts spawns it
+// several times). It runs the BUILT package, as a separate deployment would: build first.
+//
+//   node budget-worker.mjs <json options>
+//   options: { port, prefix, worker, processes, attempts, concurrency, amount, limits }
+//
+// It makes `attempts` reservations through a BudgetManager on a shared RedisBudgetStore,
+// `concurrency` at a time, settles each granted one at `amount`, and prints one JSON line:
+// { granted, refused }.
+import { Redis } from 'ioredis';
+import { BudgetManager } from '../../dist/budgets/index.js';
+import { RedisBudgetStore } from '../../dist/redis/index.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const redis = new Redis({ host: '127.0.0.1', port: options.port, maxRetriesPerRequest: 1 });
+const manager = new BudgetManager({
+  limits: options.limits,
+  store: new RedisBudgetStore({ redis, prefix: options.prefix }),
+});
+
+let granted = 0;
+let refused = 0;
+let next = 0;
+
+async function lane() {
+  while (next < options.attempts) {
+    const attempt = next++;
+    try {
+      const reservation = await manager.reserve({
+        model: 'gpt-test',
+        metadata: { user: `user-${(options.worker + attempt) % 3}` },
+        amount: options.amount,
+      });
+      granted++;
+      await reservation.settle(options.amount);
+    } catch (error) {
+      if (error?.code !== 'budget_exceeded') throw error;
+      refused++;
+    }
+  }
+}
+
+// Start together: each process counts itself in, then waits for the others.
+await redis.incr(`${options.prefix}test-barrier`);
+while (Number(await redis.get(`${options.prefix}test-barrier`)) < options.processes) {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+try {
+  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  process.stdout.write(`${JSON.stringify({ granted, refused })}\n`);
+} finally {
+  redis.disconnect();
+}
