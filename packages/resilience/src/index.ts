@@ -1,2 +1,1 @@
-// Skeleton: this package builds and publishes its manifest; its API arrives with its own issue.
-export {};
+export type { ResilienceEvent, ResilienceEventListener } from './resilience-event.js';
