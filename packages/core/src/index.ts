@@ -33,6 +33,7 @@ export { PlyError, type PlyErrorJSON, type PlyErrorOptions } from './errors/ply-
 export {
   BudgetExceededError,
   type BudgetExceededErrorOptions,
+  BulkheadRejectedError,
   CircuitOpenError,
   type CircuitOpenErrorOptions,
   RateLimitWaitExceededError,

@@ -55,3 +55,9 @@ export class BudgetExceededError extends PlyError {
     this.requested = options.requested;
   }
 }
+
+/** The bulkhead is full: too many calls in flight and its queue is full too. */
+export class BulkheadRejectedError extends PlyError {
+  static override readonly code: string = 'bulkhead_full';
+  declare readonly code: 'bulkhead_full';
+}

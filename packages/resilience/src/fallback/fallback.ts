@@ -1,0 +1,116 @@
+import {
+  type CallOptions,
+  type ChatRequest,
+  ChatStream,
+  forwardStream,
+  isContentEvent,
+  type Middleware,
+  type PlyError,
+  type ProviderRegistry,
+  toPlyError,
+} from '@ply/core';
+import type { ResilienceEventListener } from '../resilience-event.js';
+
+/** Failures of one deployment that another can fix; never invalid input or the caller's own limits. */
+const FIXABLE = new Set([
+  'server_error',
+  'connection',
+  'timeout',
+  'rate_limited',
+  'circuit_open',
+  'rate_limit_wait_exceeded',
+  'bulkhead_full',
+  'stream_interrupted',
+]);
+
+export function canFallBack(error: PlyError): boolean {
+  // An interruption after output was shown is committed: no replay anywhere.
+  if (error.code === 'stream_interrupted') return error.retryable;
+  return FIXABLE.has(error.code);
+}
+
+export interface FallbackOptions {
+  registry: ProviderRegistry;
+  /** Alternatives in order, as `provider:model` ids. */
+  chain: readonly string[];
+  /** Overrides which failures move on to the next alternative. */
+  shouldFallBack?: (error: PlyError) => boolean;
+  onEvent?: ResilienceEventListener;
+}
+
+/**
+ * On a failure another deployment can fix (a server error, an open circuit, a rate-limit
+ * wait too long...), tries the next `provider:model` of the chain; never on invalid input.
+ * A stream falls back only before its first content event, so output is never duplicated.
+ */
+export function fallback(options: FallbackOptions): Middleware {
+  // Resolved now, so a typo fails at set-up rather than during an outage.
+  options.registry.resolveChain(options.chain);
+  const shouldFallBack = options.shouldFallBack ?? canFallBack;
+  const describe = (request: ChatRequest, provider: string) =>
+    `${provider}:${request.model ?? '(default)'}`;
+
+  return {
+    name: 'fallback',
+    async complete({ request, options: callOptions, provider, next }) {
+      let from = describe(request, provider.id);
+      try {
+        return await next();
+      } catch (first) {
+        let failure = toPlyError(first);
+        for (const target of options.chain) {
+          if (!shouldFallBack(failure) || callOptions.signal?.aborted) throw failure;
+          options.onEvent?.({ type: 'fallback', from, to: target, code: failure.code });
+          try {
+            return await options.registry.complete(target, request, callOptions);
+          } catch (error) {
+            failure = toPlyError(error);
+            from = target;
+          }
+        }
+        throw failure;
+      }
+    },
+
+    stream({ request, options: callOptions, provider, next }) {
+      const open = (target: string | undefined, signal: AbortSignal): ChatStream => {
+        const call: CallOptions = { ...callOptions, signal };
+        return target === undefined
+          ? next(request, call)
+          : options.registry.stream(target, request, call);
+      };
+      return new ChatStream(
+        async function* withFallback(signal) {
+          const targets: (string | undefined)[] = [undefined, ...options.chain];
+          let from = describe(request, provider.id);
+          for (const [index, target] of targets.entries()) {
+            let delivered = false;
+            try {
+              const inner = forwardStream(open(target, signal));
+              for (;;) {
+                const step = await inner.next();
+                if (step.done) return step.value;
+                if (isContentEvent(step.value)) delivered = true;
+                yield step.value;
+              }
+            } catch (error) {
+              const failure = toPlyError(error);
+              const nextTarget = targets[index + 1];
+              if (
+                delivered ||
+                nextTarget === undefined ||
+                signal.aborted ||
+                !shouldFallBack(failure)
+              )
+                throw failure;
+              options.onEvent?.({ type: 'fallback', from, to: nextTarget, code: failure.code });
+              from = nextTarget;
+            }
+          }
+          return undefined;
+        },
+        { signal: callOptions.signal },
+      );
+    },
+  };
+}
