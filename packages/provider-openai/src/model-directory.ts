@@ -1,5 +1,5 @@
 import type { CallOptions, ModelCapabilities, ModelInfo } from '@ply/core';
-import { openCall } from './call-context.js';
+import { sdkRequestOptions } from './call-context.js';
 import type { ServerFeature } from './compatibility.js';
 import { mapOpenAIError } from './map-error.js';
 import { DEFAULT_CAPABILITIES, knownModel } from './model-catalogue.js';
@@ -62,37 +62,31 @@ export class ModelDirectory {
   /** Facts about one model: the published table for known families, the API otherwise. */
   async get(id: string, options: CallOptions = {}): Promise<ModelInfo> {
     this.#context.assertReady();
-    const call = openCall(options, this.#context.timeoutMs, this.#context.id);
+    const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {
-      const model = await this.#context.client.models.retrieve(id, { signal: call.signal });
+      const model = await this.#context.client.models.retrieve(id, requestOptions);
       return this.info(model.id, { ownedBy: model.owned_by, created: model.created });
     } catch (error) {
       throw mapOpenAIError(error, {
         provider: this.#context.id,
-        timedOut: call.timedOut(),
-        timeoutMs: call.timeoutMs,
+        timeoutMs: requestOptions.timeout,
       });
-    } finally {
-      call.release();
     }
   }
 
   async #fetch(options: CallOptions): Promise<ModelInfo[]> {
-    const call = openCall(options, this.#context.timeoutMs, this.#context.id);
+    const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {
       const models: ModelInfo[] = [];
-      for await (const model of this.#context.client.models.list({ signal: call.signal })) {
+      for await (const model of this.#context.client.models.list(requestOptions)) {
         models.push(this.info(model.id, { ownedBy: model.owned_by, created: model.created }));
       }
       return models;
     } catch (error) {
       throw mapOpenAIError(error, {
         provider: this.#context.id,
-        timedOut: call.timedOut(),
-        timeoutMs: call.timeoutMs,
+        timeoutMs: requestOptions.timeout,
       });
-    } finally {
-      call.release();
     }
   }
 }
