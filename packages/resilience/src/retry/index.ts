@@ -1,0 +1,20 @@
+export {
+  type BackoffBounds,
+  decorrelatedJitterDelay,
+  exponentialCeiling,
+  fullJitterDelay,
+} from './backoff.js';
+export { classifyRetry, type RetryClassification } from './classify-retry.js';
+export { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
+export {
+  DEFAULT_RETRY_OPTIONS,
+  type RetryAttemptContext,
+  type RetryAttemptFn,
+  type RetryExecuteOptions,
+  type RetryInfo,
+  type RetryJitter,
+  RetryPolicy,
+  type RetryPolicyOptions,
+  retry,
+} from './retry-policy.js';
+export { parseResetDuration, serverRetryHint } from './server-hint.js';
