@@ -1,3 +1,29 @@
+export {
+  type BreakerErrorClassifier,
+  type BreakerOutcome,
+  classifyBreakerError,
+} from './breaker/breaker-outcome.js';
+export type {
+  BreakerCircuitStore,
+  CircuitAdmission,
+  CircuitDetails,
+} from './breaker/breaker-store.js';
+export {
+  CircuitBreaker,
+  type CircuitBreakerJSON,
+  type CircuitBreakerOptions,
+  type CircuitPermit,
+} from './breaker/circuit-breaker.js';
+export {
+  type CircuitBreakerConfig,
+  DEFAULT_CIRCUIT_BREAKER_CONFIG,
+  openDurationMs,
+  resolveCircuitBreakerConfig,
+} from './breaker/circuit-breaker-config.js';
+export {
+  MemoryCircuitStore,
+  type MemoryCircuitStoreOptions,
+} from './breaker/memory-circuit-store.js';
 export { Bulkhead, type BulkheadOptions } from './bulkhead/bulkhead.js';
 export { canFallBack, type FallbackOptions, fallback } from './fallback/fallback.js';
 export type { ResilienceEvent, ResilienceEventListener } from './resilience-event.js';

@@ -1,1 +1,5 @@
-export {};
+export {
+  type RedisCircuitClient,
+  RedisCircuitStore,
+  type RedisCircuitStoreOptions,
+} from './redis-circuit-store.js';
