@@ -26,5 +26,18 @@ export {
 } from './breaker/memory-circuit-store.js';
 export { Bulkhead, type BulkheadOptions } from './bulkhead/bulkhead.js';
 export { canFallBack, type FallbackOptions, fallback } from './fallback/fallback.js';
+export {
+  RATE_LIMIT_WINDOWS,
+  type RateLimitAcquireOptions,
+  type RateLimitDimension,
+  RateLimiter,
+  type RateLimiterOptions,
+  type RateLimitPermit,
+  type RateLimitUsage,
+} from './limiter/limiter.js';
+export {
+  MemoryRateLimitStore,
+  type MemoryRateLimitStoreOptions,
+} from './limiter/limiter-memory-store.js';
 export type { ResilienceEvent, ResilienceEventListener } from './resilience-event.js';
 export * from './retry/index.js';

@@ -3,3 +3,8 @@ export {
   RedisCircuitStore,
   type RedisCircuitStoreOptions,
 } from './redis-circuit-store.js';
+export {
+  type RedisRateLimitClient,
+  RedisRateLimitStore,
+  type RedisRateLimitStoreOptions,
+} from './redis-rate-limit-store.js';

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { RateLimitDemand } from '@ply/core';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type RunningRedisServer,
+  startRedisServer,
+} from '../../../cost/src/redis/redis-server.test-support.js';
+import { RateLimiter } from '../limiter/limiter.js';
+import { RedisRateLimitStore } from './redis-rate-limit-store.js';
+
+let server: RunningRedisServer;
+const clients: Redis[] = [];
+
+function connect(): Redis {
+  const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
+  clients.push(redis);
+  return redis;
+}
+
+const freshPrefix = () => `test:${randomUUID()}:`;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
+  await server?.stop();
+});
+
+const requests = (limit: number, windowMs = 60_000): RateLimitDemand => ({
+  dimension: 'requests',
+  amount: 1,
+  limit,
+  windowMs,
+});
+const tokens = (amount: number, limit: number, windowMs = 60_000): RateLimitDemand => ({
+  dimension: 'tokens',
+  amount,
+  limit,
+  windowMs,
+});
+
+describe('RedisRateLimitStore', () => {
+  it('grants within the limit and reports what remains', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    expect(await store.acquire('k', [requests(3), tokens(40, 100)])).toEqual({
+      granted: true,
+      remaining: { requests: 2, tokens: 60 },
+    });
+  });
+
+  it('is all or nothing', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    await store.acquire('k', [requests(1), tokens(10, 100)]);
+    const refused = await store.acquire('k', [requests(1), tokens(10, 100)]);
+    expect(refused).toMatchObject({ granted: false, dimension: 'requests' });
+    if (refused.granted) throw new Error('unreachable');
+    expect(refused.retryAfterMs).toBeGreaterThan(59_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(60_000);
+    // The tokens were not taken: 90 are left.
+    expect(await store.acquire('k', [tokens(90, 100)])).toEqual({
+      granted: true,
+      remaining: { tokens: 0 },
+    });
+  });
+
+  it('says a demand above the limit can never fit', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    expect(await store.acquire('k', [tokens(101, 100)])).toEqual({
+      granted: false,
+      dimension: 'tokens',
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
+  });
+
+  it('frees capacity when the window passes (Redis time)', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    expect((await store.acquire('k', [requests(1, 50)])).granted).toBe(true);
+    expect((await store.acquire('k', [requests(1, 50)])).granted).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect((await store.acquire('k', [requests(1, 50)])).granted).toBe(true);
+  });
+
+  it('gives back from the oldest records and charges extra', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    await store.acquire('k', [tokens(30, 100)]);
+    await store.acquire('k', [tokens(50, 100)]);
+    await store.adjust('k', 'tokens', -40, 60_000);
+    expect(await store.acquire('k', [tokens(0, 100)])).toMatchObject({
+      remaining: { tokens: 60 },
+    });
+    await store.adjust('k', 'tokens', 25, 60_000);
+    expect(await store.acquire('k', [tokens(0, 100)])).toMatchObject({
+      remaining: { tokens: 35 },
+    });
+  });
+
+  it('drains an exhausted dimension until the given time', async () => {
+    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    await store.exhaust('k', 'tokens', Date.now() + 30_000);
+    const refused = await store.acquire('k', [requests(10), tokens(1, 100)]);
+    expect(refused).toMatchObject({ granted: false, dimension: 'tokens' });
+    if (refused.granted) throw new Error('unreachable');
+    expect(refused.retryAfterMs).toBeGreaterThan(25_000);
+    // Nothing was taken from requests.
+    expect(await store.acquire('k', [requests(10)])).toMatchObject({
+      remaining: { requests: 9 },
+    });
+  });
+
+  it('sets an expiry on every key it writes', async () => {
+    const redis = connect();
+    const prefix = freshPrefix();
+    const store = new RedisRateLimitStore({ redis, prefix });
+    await store.acquire('k', [requests(5), tokens(10, 100)]);
+    await store.exhaust('k', 'tokens', Date.now() + 10_000);
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.length).toBe(4);
+    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('keeps many clients together under one limit', async () => {
+    const prefix = freshPrefix();
+    const stores = Array.from(
+      { length: 4 },
+      () => new RedisRateLimitStore({ redis: connect(), prefix }),
+    );
+    const decisions = await Promise.all(
+      Array.from({ length: 80 }, (_, i) =>
+        (stores[i % 4] as RedisRateLimitStore).acquire('shared', [requests(25), tokens(10, 200)]),
+      ),
+    );
+    // Tokens allow 20, requests 25: exactly 20 get through.
+    expect(decisions.filter((decision) => decision.granted)).toHaveLength(20);
+  });
+
+  it('lets RateLimiters in several processes share one limit', async () => {
+    const prefix = freshPrefix();
+    const limiters = Array.from(
+      { length: 3 },
+      () =>
+        new RateLimiter({
+          rpm: 10,
+          tpm: 10_000,
+          store: new RedisRateLimitStore({ redis: connect(), prefix }),
+          maxWaitMs: 0,
+        }),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) =>
+        (limiters[i % 3] as RateLimiter).acquire({ key: 'deployment', tokens: 100 }),
+      ),
+    );
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+    for (const result of results) {
+      if (result.status === 'rejected') {
+        expect((result.reason as Error).name).toBe('RateLimitWaitExceededError');
+      }
+    }
+  });
+
+  it('reloads its scripts after SCRIPT FLUSH', async () => {
+    const redis = connect();
+    const store = new RedisRateLimitStore({ redis, prefix: freshPrefix() });
+    await store.acquire('k', [requests(5)]);
+    await redis.script('FLUSH');
+    expect(await store.acquire('k', [requests(5)])).toMatchObject({ remaining: { requests: 3 } });
+  });
+
+  it('rejects a client that is not one', () => {
+    expect(() => new RedisRateLimitStore({ redis: {} as never })).toThrow(/ioredis/);
+  });
+});
