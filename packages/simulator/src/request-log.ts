@@ -14,6 +14,8 @@ export interface LoggedRequest {
   status: number;
   requestId: string;
   fault?: FaultKind;
+  /** The `Idempotency-Key` header, so tests can see retries of one logical call. */
+  idempotencyKey?: string;
   /** The parsed JSON request body, when there was one. */
   body?: unknown;
   /** Text and tool-call arguments of choice 0 as generated (what a complete stream delivers). */

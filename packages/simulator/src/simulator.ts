@@ -118,6 +118,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         ? (body as { model: string }).model
         : undefined;
     const stream = (body as { stream?: unknown })?.stream === true;
+    const idempotencyKey = request.headers.get('idempotency-key') ?? undefined;
     const apiKey = bearerKey(request);
     const authError = refusedKey(apiKey, options);
     // Only requests that get past authentication draw a fault: a refused one uses none up.
@@ -138,6 +139,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         status,
         requestId,
         ...(model === undefined ? {} : { model }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         ...(fault ? { fault: fault.kind } : {}),
         ...(body === undefined || body instanceof FormData || typeof body === 'symbol'
           ? {}
