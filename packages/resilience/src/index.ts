@@ -40,4 +40,5 @@ export {
   type MemoryRateLimitStoreOptions,
 } from './limiter/limiter-memory-store.js';
 export type { ResilienceEvent, ResilienceEventListener } from './resilience-event.js';
+export { type ResilienceOptions, resilience } from './resilience-middleware.js';
 export * from './retry/index.js';

@@ -1,12 +1,14 @@
 import {
   type CallOptions,
   type ChatRequest,
+  type ChatResult,
   ChatStream,
   forwardStream,
   isContentEvent,
   type Middleware,
   type PlyError,
   type ProviderRegistry,
+  TimeoutError,
   toPlyError,
 } from '@ply/core';
 import type { ResilienceEventListener } from '../resilience-event.js';
@@ -26,6 +28,8 @@ const FIXABLE = new Set([
 export function canFallBack(error: PlyError): boolean {
   // An interruption after output was shown is committed: no replay anywhere.
   if (error.code === 'stream_interrupted') return error.retryable;
+  // The deadline is the caller's, shared by every alternative: none has time left.
+  if (TimeoutError.isInstance(error) && error.phase === 'deadline') return false;
   return FIXABLE.has(error.code);
 }
 
@@ -38,12 +42,23 @@ export interface FallbackOptions {
   onEvent?: ResilienceEventListener;
 }
 
+/** How the chain's `provider:model` targets are called: the registry, or through more policies. */
+export interface FallbackTargetCaller {
+  complete(target: string, request: ChatRequest, options: CallOptions): Promise<ChatResult>;
+  stream(target: string, request: ChatRequest, options: CallOptions): ChatStream;
+}
+
 /**
  * On a failure another deployment can fix (a server error, an open circuit, a rate-limit
  * wait too long...), tries the next `provider:model` of the chain; never on invalid input.
  * A stream falls back only before its first content event, so output is never duplicated.
  */
 export function fallback(options: FallbackOptions): Middleware {
+  return fallbackVia(options, options.registry);
+}
+
+/** `fallback` calling its targets through `caller`: `resilience()` runs its policies there. */
+export function fallbackVia(options: FallbackOptions, caller: FallbackTargetCaller): Middleware {
   // Resolved now, so a typo fails at set-up rather than during an outage.
   options.registry.resolveChain(options.chain);
   const shouldFallBack = options.shouldFallBack ?? canFallBack;
@@ -62,7 +77,7 @@ export function fallback(options: FallbackOptions): Middleware {
           if (!shouldFallBack(failure) || callOptions.signal?.aborted) throw failure;
           options.onEvent?.({ type: 'fallback', from, to: target, code: failure.code });
           try {
-            return await options.registry.complete(target, request, callOptions);
+            return await caller.complete(target, request, callOptions);
           } catch (error) {
             failure = toPlyError(error);
             from = target;
@@ -75,9 +90,7 @@ export function fallback(options: FallbackOptions): Middleware {
     stream({ request, options: callOptions, provider, next }) {
       const open = (target: string | undefined, signal: AbortSignal): ChatStream => {
         const call: CallOptions = { ...callOptions, signal };
-        return target === undefined
-          ? next(request, call)
-          : options.registry.stream(target, request, call);
+        return target === undefined ? next(request, call) : caller.stream(target, request, call);
       };
       return new ChatStream(
         async function* withFallback(signal) {

@@ -78,6 +78,11 @@ export interface RetryExecuteOptions {
   scope?: string;
   /** Use this key instead of generating one. */
   idempotencyKey?: string;
+  /**
+   * When the logical call began, on this policy's clock; the deadline counts from it.
+   * Default: now. Lets one deadline span several executions, such as fallback deployments.
+   */
+  startedAt?: number;
 }
 
 export const DEFAULT_RETRY_OPTIONS = {
@@ -215,12 +220,17 @@ export class RetryPolicy {
    * `deadline`, cause the last error) when the deadline passes or a backoff would pass it;
    * `RetryBudgetExhaustedError` (cause the last error) when the budget refuses a retry.
    */
+  /** The clock this policy waits on; `startedAt` is read from it. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
   async execute<T>(attemptFn: RetryAttemptFn<T>, options: RetryExecuteOptions = {}): Promise<T> {
     const callerSignal = options.signal;
     throwIfAborted(callerSignal);
     const scope = options.scope ?? this.scope;
     const idempotencyKey = options.idempotencyKey ?? this.#newIdempotencyKey();
-    const startedAt = this.#clock.now();
+    const startedAt = options.startedAt ?? this.#clock.now();
     const deadlineAt = this.deadlineMs === undefined ? Infinity : startedAt + this.deadlineMs;
 
     const deadline = new AbortController();
@@ -233,7 +243,8 @@ export class RetryPolicy {
     };
     if (this.deadlineMs !== undefined) {
       const deadlineMs = this.deadlineMs;
-      this.#clock.sleep(deadlineMs, stopWatch.signal).then(
+      const remainingMs = Math.max(0, deadlineAt - this.#clock.now());
+      this.#clock.sleep(remainingMs, stopWatch.signal).then(
         () => {
           reportDeadline();
           deadline.abort(
