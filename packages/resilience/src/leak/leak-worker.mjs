@@ -1,0 +1,93 @@
+// The process of leak.test.ts: runs many calls through the full resilience() stack over
+// the BUILT packages (build first), then reports what is left behind and simply returns.
+// Nothing is closed or disposed on purpose: if a policy left a referenced timer, a listener
+// or a socket behind, the process would not exit on its own and the test would see it.
+//
+//   node --expose-gc leak-worker.mjs <json options>
+//   options: { calls, concurrency, streamEvery, faultRate, seed }
+//
+// Prints one JSON line: { calls, ok, failed, streams, signalListeners, timersBefore,
+// timersAfter, heapAfterWarmUp, heapAfterAll }.
+import { getEventListeners } from 'node:events';
+import { wrapProvider } from '@ply/core';
+import { createOpenAIProvider } from '@ply/provider-openai';
+import { createSimulator } from '@ply/simulator';
+import { Bulkhead, CircuitBreaker, RateLimiter, resilience } from '../../dist/index.js';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+// Limits far above the run, so the simulator's own 429s do not pace it.
+const simulator = createSimulator({ rateLimits: { rpm: 1e12, tpm: 1e15 } });
+simulator.faults.setRandom({ seed: options.seed, rates: { 'server-error': options.faultRate } });
+const openai = createOpenAIProvider({
+  apiKey: 'sk-test',
+  baseURL: 'http://simulator.invalid/v1',
+  fetch: simulator.fetch,
+});
+// Deadlines and attempt timeouts of ten minutes: a timer left referenced keeps us alive.
+const provider = wrapProvider(
+  openai,
+  resilience({
+    retry: { baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 600_000, attemptTimeoutMs: 600_000 },
+    breaker: new CircuitBreaker({ consecutiveFailures: 50, minimumThroughput: 1_000 }),
+    limiter: new RateLimiter({ rpm: 1e9, tpm: Number.POSITIVE_INFINITY, maxConcurrent: 64 }),
+    bulkhead: new Bulkhead({ maxConcurrent: options.concurrency, maxQueue: options.concurrency }),
+  }),
+);
+// One long-lived caller signal shared by every call: each call must take its listener back.
+const caller = new AbortController();
+const request = {
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hi.' }],
+  maxOutputTokens: 4,
+};
+
+const heap = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+};
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+let next = 0;
+let ok = 0;
+let failed = 0;
+let streams = 0;
+async function lane(until) {
+  while (next < until) {
+    const index = next++;
+    try {
+      if (index % options.streamEvery === 0) {
+        streams++;
+        const stream = provider.stream(request, { signal: caller.signal });
+        for await (const _event of stream);
+      } else {
+        await provider.complete(request, { signal: caller.signal });
+      }
+      ok++;
+    } catch {
+      failed++;
+    }
+    // The simulator's own request log is not ours to measure.
+    if (index % 1_000 === 0) simulator.log.clear();
+  }
+}
+const run = (until) => Promise.all(Array.from({ length: options.concurrency }, () => lane(until)));
+
+const timersBefore = timers();
+await run(Math.min(options.calls, 10_000));
+const heapAfterWarmUp = heap();
+await run(options.calls);
+simulator.log.clear();
+const heapAfterAll = heap();
+process.stdout.write(
+  `${JSON.stringify({
+    calls: next,
+    ok,
+    failed,
+    streams,
+    signalListeners: getEventListeners(caller.signal, 'abort').length,
+    timersBefore,
+    timersAfter: timers(),
+    heapAfterWarmUp,
+    heapAfterAll,
+  })}\n`,
+);
