@@ -35,6 +35,11 @@ export interface ResilienceOptions {
   limiterKey?: (provider: Provider, request: ChatRequest) => string;
   /** Receives the events of the policies this middleware creates. */
   onEvent?: ResilienceEventListener;
+  /**
+   * Called when bookkeeping after a successful call fails (a Redis store unreachable under
+   * `fail-closed`): the answer is still returned. Default: ignored.
+   */
+  onStoreError?: (error: unknown) => void;
 }
 
 /** One deployment's call: the request, the caller's options, when the logical call began. */
@@ -113,12 +118,17 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
     request: ChatRequest,
     result: ChatResult,
   ): Promise<void> {
-    if (permits.breaker) await options.breaker?.record(permits.breaker, 'success');
-    if (permits.limit) {
-      await permits.limit.reconcile(result.usage);
-      if (result.meta.rateLimit) {
-        await options.limiter?.observe(limiterKey(provider, request), result.meta.rateLimit);
+    // The answer is real: losing its bookkeeping must not turn it into a failure.
+    try {
+      if (permits.breaker) await options.breaker?.record(permits.breaker, 'success');
+      if (permits.limit) {
+        await permits.limit.reconcile(result.usage);
+        if (result.meta.rateLimit) {
+          await options.limiter?.observe(limiterKey(provider, request), result.meta.rateLimit);
+        }
       }
+    } catch (error) {
+      options.onStoreError?.(error);
     }
   }
 
@@ -128,11 +138,17 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
     request: ChatRequest,
     error: unknown,
   ): Promise<void> {
-    if (permits.breaker) await options.breaker?.recordError(permits.breaker, error);
-    if (RateLimitError.isInstance(error)) {
-      await options.limiter?.observeError(limiterKey(provider, request), error);
+    // The caller gets the call's own error, whatever happens to its bookkeeping.
+    try {
+      if (permits.breaker) await options.breaker?.recordError(permits.breaker, error);
+      if (RateLimitError.isInstance(error)) {
+        await options.limiter?.observeError(limiterKey(provider, request), error);
+      }
+    } catch (storeError) {
+      options.onStoreError?.(storeError);
+    } finally {
+      permits.limit?.release();
     }
-    permits.limit?.release();
   }
 
   /** Retries `attempt` when a policy is set, reusing one idempotency key for every try. */

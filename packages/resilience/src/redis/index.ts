@@ -1,3 +1,8 @@
+export type {
+  RedisAvailabilityOptions,
+  RedisUnavailableInfo,
+  RedisUnavailableMode,
+} from './redis-availability.js';
 export {
   type RedisCircuitClient,
   RedisCircuitStore,

@@ -5,6 +5,7 @@ import type {
   CircuitDetails,
 } from '../breaker/breaker-store.js';
 import type { CircuitBreakerConfig } from '../breaker/circuit-breaker-config.js';
+import { RedisAvailability, type RedisAvailabilityOptions } from './redis-availability.js';
 import { CIRCUIT_SCRIPT, CIRCUIT_SCRIPT_SHA1 } from './redis-circuit-script.js';
 
 /**
@@ -14,9 +15,11 @@ import { CIRCUIT_SCRIPT, CIRCUIT_SCRIPT_SHA1 } from './redis-circuit-script.js';
 export interface RedisCircuitClient {
   evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  /** ioredis connection status: a command is not sent while it is down. */
+  readonly status?: string;
 }
 
-export interface RedisCircuitStoreOptions {
+export interface RedisCircuitStoreOptions extends RedisAvailabilityOptions {
   redis: RedisCircuitClient;
   /** Prefix of every key. Default `ply:circuit:`. */
   prefix?: string;
@@ -35,14 +38,16 @@ const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open', 'isolate
  * `snapshot`, `force` and `release` are each one run of a Lua script (see
  * `redis-circuit-script.ts` for the key layout), so N processes together admit at most
  * `halfOpenProbes` probes. Keys expire once they no longer matter; an isolated circuit
- * stays until it is reset. Redis errors are not hidden: `admit` rejects with them (so
- * `CircuitBreaker.execute` throws before calling), while the breaker's `execute` passes a
- * failed `record` to its `onStoreError` and still returns the call's result.
+ * stays until it is reset. While Redis is unreachable, `onUnavailable` decides:
+ * `fail-closed` (default) makes `admit` reject with a `ConnectionError` (so the call is
+ * not made), `fail-open` admits every call and drops records; the breaker passes a failed
+ * `record` to its `onStoreError` and still returns the call's result.
  */
 export class RedisCircuitStore implements BreakerCircuitStore {
   readonly #redis: RedisCircuitClient;
   readonly #prefix: string;
   readonly #clock: Clock | undefined;
+  readonly #availability: RedisAvailability;
 
   constructor(options: RedisCircuitStoreOptions) {
     if (!options?.redis || typeof options.redis.evalsha !== 'function') {
@@ -51,10 +56,18 @@ export class RedisCircuitStore implements BreakerCircuitStore {
     this.#redis = options.redis;
     this.#prefix = options.prefix ?? 'ply:circuit:';
     this.#clock = options.clock;
+    this.#availability = new RedisAvailability('RedisCircuitStore', options);
   }
 
   async admit(key: string, config: CircuitBreakerConfig): Promise<CircuitAdmission> {
-    const reply = await this.#run(key, 'admit', config, []);
+    let reply: unknown;
+    try {
+      reply = await this.#run(key, 'admit', config, []);
+    } catch (error) {
+      this.#availability.handle(error, 'admit', key);
+      // Failing open: every call goes through, as if the circuit were closed.
+      return { admitted: true, state: 'closed' };
+    }
     if (!Array.isArray(reply) || reply.length !== 3) throw unexpectedReply('admit', reply);
     const state = toState(reply[2], 'admit', reply);
     if (Number(reply[0]) === 1) {
@@ -76,16 +89,29 @@ export class RedisCircuitStore implements BreakerCircuitStore {
     config: CircuitBreakerConfig,
     lease?: string,
   ): Promise<CircuitDetails> {
-    const reply = await this.#run(key, 'record', config, [outcome, lease ?? '']);
-    return toDetails(reply, 'record');
+    try {
+      return toDetails(await this.#run(key, 'record', config, [outcome, lease ?? '']), 'record');
+    } catch (error) {
+      this.#availability.handle(error, 'record', key);
+      return UNKNOWN_CLOSED;
+    }
   }
 
   async release(key: string, lease: string): Promise<void> {
-    await this.#run(key, 'release', undefined, [lease]);
+    try {
+      await this.#run(key, 'release', undefined, [lease]);
+    } catch (error) {
+      this.#availability.handle(error, 'release', key);
+    }
   }
 
   async snapshot(key: string): Promise<CircuitDetails> {
-    return toDetails(await this.#run(key, 'snapshot', undefined, []), 'snapshot');
+    try {
+      return toDetails(await this.#run(key, 'snapshot', undefined, []), 'snapshot');
+    } catch (error) {
+      this.#availability.handle(error, 'snapshot', key, true);
+      throw error;
+    }
   }
 
   async force(key: string, state: 'isolated' | 'closed'): Promise<void> {
@@ -94,7 +120,11 @@ export class RedisCircuitStore implements BreakerCircuitStore {
         `RedisCircuitStore.force: state must be 'isolated' or 'closed', got ${String(state)}`,
       );
     }
-    await this.#run(key, 'force', undefined, [state]);
+    try {
+      await this.#run(key, 'force', undefined, [state]);
+    } catch (error) {
+      this.#availability.handle(error, 'force', key, true);
+    }
   }
 
   async #run(
@@ -110,14 +140,27 @@ export class RedisCircuitStore implements BreakerCircuitStore {
       ...extra,
     ];
     const redisKey = this.#prefix + key;
-    try {
-      return await this.#redis.evalsha(CIRCUIT_SCRIPT_SHA1, 1, redisKey, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return await this.#redis.eval(CIRCUIT_SCRIPT, 1, redisKey, ...args);
-    }
+    return this.#availability.run(this.#redis, async () => {
+      try {
+        return await this.#redis.evalsha(CIRCUIT_SCRIPT_SHA1, 1, redisKey, ...args);
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+        return await this.#redis.eval(CIRCUIT_SCRIPT, 1, redisKey, ...args);
+      }
+    });
   }
 }
+
+/** What a dropped record reports: nothing known, so nothing to act on. */
+const UNKNOWN_CLOSED: CircuitDetails = {
+  state: 'closed',
+  reopenCount: 0,
+  calls: 0,
+  failures: 0,
+  consecutiveFailures: 0,
+  probesInFlight: 0,
+  probeSuccesses: 0,
+};
 
 function configArgs(config: CircuitBreakerConfig | undefined): string[] {
   if (!config) return Array.from({ length: 11 }, () => '');

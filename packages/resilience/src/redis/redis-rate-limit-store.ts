@@ -6,6 +6,7 @@ import {
   type RateLimitStore,
   UnexpectedError,
 } from '@ply/core';
+import { RedisAvailability, type RedisAvailabilityOptions } from './redis-availability.js';
 
 /**
  * What the store needs of a Redis client: an ioredis `Redis` (5 or 6) fits. Scripts are
@@ -14,9 +15,11 @@ import {
 export interface RedisRateLimitClient {
   evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  /** ioredis connection status: a command is not sent while it is down. */
+  readonly status?: string;
 }
 
-export interface RedisRateLimitStoreOptions {
+export interface RedisRateLimitStoreOptions extends RedisAvailabilityOptions {
   redis: RedisRateLimitClient;
   /**
    * Prefix of every key. Default `ply:ratelimit:`. Each limiter key's dimensions share
@@ -163,12 +166,17 @@ const SHAS = new Map<string, string>([
  * one Lua script on Redis's own clock (`TIME`), so N processes together never exceed one
  * limit in any window, whatever their clocks say. Keys expire with their window.
  *
+ * While Redis is unreachable, `onUnavailable` decides: `fail-closed` (default) makes
+ * `acquire` reject with a `ConnectionError`, `fail-open` grants every request unrecorded;
+ * `adjust` and `exhaust` are dropped (reported) under fail-open.
+ *
  * `exhaust` takes epoch ms (the caller's clock); a caller whose clock is far from
  * Redis's drains for longer or shorter by the difference.
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly #redis: RedisRateLimitClient;
   readonly #prefix: string;
+  readonly #availability: RedisAvailability;
 
   constructor(options: RedisRateLimitStoreOptions) {
     if (!options?.redis || typeof options.redis.evalsha !== 'function') {
@@ -176,6 +184,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
     this.#redis = options.redis;
     this.#prefix = options.prefix ?? 'ply:ratelimit:';
+    this.#availability = new RedisAvailability('RedisRateLimitStore', options);
   }
 
   async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<RateLimitDecision> {
@@ -188,7 +197,14 @@ export class RedisRateLimitStore implements RateLimitStore {
       args.push(String(demand.amount), String(demand.limit), Math.ceil(demand.windowMs));
     }
     keys.push(this.#seq(key));
-    const reply = await this.#run(ACQUIRE_SCRIPT, keys, args);
+    let reply: unknown;
+    try {
+      reply = await this.#run(ACQUIRE_SCRIPT, keys, args);
+    } catch (error) {
+      this.#availability.handle(error, 'acquire', key);
+      // Failing open: granted without a record, so the fleet is unlimited until Redis is back.
+      return { granted: true, remaining: {} };
+    }
     if (!Array.isArray(reply)) throw unexpected('acquire', reply);
     if (Number(reply[0]) === 1) {
       const remaining: Record<string, number> = {};
@@ -213,16 +229,24 @@ export class RedisRateLimitStore implements RateLimitStore {
       throw new RangeError('adjust: windowMs must be positive');
     }
     if (delta === 0) return;
-    await this.#run(
-      ADJUST_SCRIPT,
-      [this.#log(key, dimension), this.#seq(key)],
-      [String(delta), Math.ceil(windowMs)],
-    );
+    try {
+      await this.#run(
+        ADJUST_SCRIPT,
+        [this.#log(key, dimension), this.#seq(key)],
+        [String(delta), Math.ceil(windowMs)],
+      );
+    } catch (error) {
+      this.#availability.handle(error, 'adjust', key);
+    }
   }
 
   async exhaust(key: string, dimension: string, untilMs: number): Promise<void> {
     if (!Number.isFinite(untilMs)) throw new RangeError('exhaust: untilMs must be finite');
-    await this.#run(EXHAUST_SCRIPT, [this.#until(key, dimension)], [Math.ceil(untilMs)]);
+    try {
+      await this.#run(EXHAUST_SCRIPT, [this.#until(key, dimension)], [Math.ceil(untilMs)]);
+    } catch (error) {
+      this.#availability.handle(error, 'exhaust', key);
+    }
   }
 
   #log(key: string, dimension: string): string {
@@ -239,12 +263,14 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
     const sha = SHAS.get(script) ?? sha1(script);
-    try {
-      return await this.#redis.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!String((error as Error)?.message ?? error).startsWith('NOSCRIPT')) throw error;
-      return this.#redis.eval(script, keys.length, ...keys, ...args);
-    }
+    return this.#availability.run(this.#redis, async () => {
+      try {
+        return await this.#redis.evalsha(sha, keys.length, ...keys, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message ?? error).startsWith('NOSCRIPT')) throw error;
+        return this.#redis.eval(script, keys.length, ...keys, ...args);
+      }
+    });
   }
 }
 
