@@ -9,12 +9,17 @@
 // Prints one JSON line: { calls, ok, failed, streams, signalListeners, timersBefore,
 // timersAfter, heapAfterWarmUp, heapAfterAll }.
 import { getEventListeners } from 'node:events';
-import { wrapProvider } from '@ply/core';
+import { systemClock, wrapProvider } from '@ply/core';
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { createSimulator } from '@ply/simulator';
 import { Bulkhead, CircuitBreaker, RateLimiter, resilience } from '../../dist/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
+let jumpingNow = Date.now();
+const minuteJumpingClock = {
+  now: () => (jumpingNow += 61_000),
+  sleep: (ms, signal) => systemClock.sleep(ms, signal),
+};
 // Limits far above the run, so the simulator's own 429s do not pace it.
 const simulator = createSimulator({ rateLimits: { rpm: 1e12, tpm: 1e15 } });
 simulator.faults.setRandom({ seed: options.seed, rates: { 'server-error': options.faultRate } });
@@ -29,7 +34,14 @@ const provider = wrapProvider(
   resilience({
     retry: { baseDelayMs: 1, maxDelayMs: 2, deadlineMs: 600_000, attemptTimeoutMs: 600_000 },
     breaker: new CircuitBreaker({ consecutiveFailures: 50, minimumThroughput: 1_000 }),
-    limiter: new RateLimiter({ rpm: 1e9, tpm: Number.POSITIVE_INFINITY, maxConcurrent: 64 }),
+    // Its clock jumps a minute per reading, so its one-minute logs stay empty: what the
+    // heap keeps is then a leak, not a window of recent requests.
+    limiter: new RateLimiter({
+      rpm: 1e9,
+      tpm: Number.POSITIVE_INFINITY,
+      maxConcurrent: 64,
+      clock: minuteJumpingClock,
+    }),
     bulkhead: new Bulkhead({ maxConcurrent: options.concurrency, maxQueue: options.concurrency }),
   }),
 );
@@ -41,10 +53,19 @@ const request = {
   maxOutputTokens: 4,
 };
 
-const heap = () => {
-  globalThis.gc?.();
+/**
+ * Heap in use once the event loop has turned: calls served in process resolve through
+ * promises alone, so V8 keeps every WeakRef target (AbortSignal.any, undici's Request)
+ * alive until the job ends. Turning the loop lets finalizers run before measuring.
+ */
+async function heap() {
+  for (let round = 0; round < 3; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    globalThis.gc?.();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   return process.memoryUsage().heapUsed;
-};
+}
 const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 let next = 0;
@@ -66,18 +87,22 @@ async function lane(until) {
     } catch {
       failed++;
     }
-    // The simulator's own request log is not ours to measure.
-    if (index % 1_000 === 0) simulator.log.clear();
+    if (index % 1_000 === 0) {
+      // The simulator's own request log is not ours to measure.
+      simulator.log.clear();
+      // In-process calls never leave the job on their own: let finalizers run, as real I/O would.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
 const run = (until) => Promise.all(Array.from({ length: options.concurrency }, () => lane(until)));
 
 const timersBefore = timers();
 await run(Math.min(options.calls, 10_000));
-const heapAfterWarmUp = heap();
+const heapAfterWarmUp = await heap();
 await run(options.calls);
 simulator.log.clear();
-const heapAfterAll = heap();
+const heapAfterAll = await heap();
 process.stdout.write(
   `${JSON.stringify({
     calls: next,
