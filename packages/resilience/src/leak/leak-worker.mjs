@@ -1,5 +1,6 @@
 // The process of leak.test.ts: runs many calls through the full resilience() stack over
-// the BUILT packages (build first), then reports what is left behind and simply returns.
+// the BUILT packages (build first), then reports what is left behind (timers, listeners
+// on the caller signal, heap after call 10,000 and after the last) and simply returns.
 // Nothing is closed or disposed on purpose: if a policy left a referenced timer, a listener
 // or a socket behind, the process would not exit on its own and the test would see it.
 //
