@@ -2,6 +2,7 @@
 // so the harness cannot rot. Figures are ratios within one run; nothing here asserts time.
 import { benchCoreComposition } from './core-composition.ts';
 import { benchProviderOpenAI } from './provider-openai.ts';
+import { benchResilience } from './resilience.ts';
 import { benchResponseModels } from './response-models.ts';
 import { benchTokens } from './tokens.ts';
 
@@ -13,3 +14,4 @@ await benchCoreComposition(smoke);
 await benchResponseModels(smoke);
 await benchProviderOpenAI(smoke);
 await benchTokens(smoke);
+await benchResilience(smoke);
