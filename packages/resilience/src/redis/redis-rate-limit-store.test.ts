@@ -117,8 +117,30 @@ describe('RedisRateLimitStore', () => {
     await store.acquire('k', [requests(5), tokens(10, 100)]);
     await store.exhaust('k', 'tokens', Date.now() + 10_000);
     const keys = await redis.keys(`${prefix}*`);
-    expect(keys.length).toBe(4);
+    // Two logs, their two running totals, the drain of tokens, the sequence.
+    expect(keys.length).toBe(6);
     for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('rebuilds a lost running total from the log, and keeps it through expiry', async () => {
+    const redis = connect();
+    const prefix = freshPrefix();
+    const store = new RedisRateLimitStore({ redis, prefix });
+    const shortTokens = (amount: number) => tokens(amount, 100, 200);
+    expect(await store.acquire('k', [shortTokens(30)])).toMatchObject({
+      remaining: { tokens: 70 },
+    });
+    await redis.del(`${prefix}{k}:tokens:total`);
+    expect(await store.acquire('k', [shortTokens(30)])).toMatchObject({
+      remaining: { tokens: 40 },
+    });
+    expect(await store.acquire('k', [shortTokens(50)])).toMatchObject({ granted: false });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Both records left the window: the whole limit is back, not what a stale total says.
+    expect(await store.acquire('k', [shortTokens(100)])).toMatchObject({
+      granted: true,
+      remaining: { tokens: 0 },
+    });
   });
 
   it('keeps many clients together under one limit', async () => {

@@ -32,6 +32,7 @@ export interface RedisRateLimitStoreOptions extends RedisAvailabilityOptions {
  * Key layout, per limiter key K and dimension D:
  *   <prefix>{K}:D        ZSET sliding-window log: score = Redis ms, member = `ms:seq:amount`
  *   <prefix>{K}:D:until  epoch ms until which a 429 drained D (expires then)
+ *   <prefix>{K}:D:total  running sum of D's log, so a decision reads only expired records
  *   <prefix>{K}:seq      counter making members unique
  * Every key carries a PEXPIRE of its window, so idle keys vanish on their own.
  */
@@ -47,26 +48,61 @@ local function amountOf(member)
 end
 `;
 
-/** KEYS: (log, until) per demand, then seq. ARGV: n, then (amount, limit, windowMs) per demand. */
-const ACQUIRE_SCRIPT = `${NOW}${AMOUNT}
+/**
+ * The running total of a log after dropping what left its window: O(expired), not
+ * O(log). A total lost (or never written) is rebuilt from the log once.
+ */
+const TRIM = `
+local function store(totalKey, total, window)
+  redis.call('SET', totalKey, tostring(total), 'PX', window)
+end
+
+local function trim(log, totalKey, now, window)
+  local cutoff = now - window
+  local stored = redis.call('GET', totalKey)
+  local total = 0
+  local changed = false
+  if stored then
+    total = tonumber(stored)
+    local expired = redis.call('ZRANGEBYSCORE', log, '-inf', cutoff)
+    for j = 1, #expired do total = total - amountOf(expired[j]) end
+    if #expired > 0 then
+      redis.call('ZREMRANGEBYSCORE', log, '-inf', cutoff)
+      changed = true
+    end
+  else
+    redis.call('ZREMRANGEBYSCORE', log, '-inf', cutoff)
+    local entries = redis.call('ZRANGE', log, 0, -1)
+    for j = 1, #entries do total = total + amountOf(entries[j]) end
+    changed = #entries > 0
+  end
+  if redis.call('EXISTS', log) == 0 then
+    if stored then redis.call('DEL', totalKey) end
+    return 0
+  end
+  if total < 0 then total = 0 end
+  if changed then store(totalKey, total, window) end
+  return total
+end
+`;
+
+/** KEYS: (log, until, total) per demand, then seq. ARGV: n, then (amount, limit, windowMs) per demand. */
+const ACQUIRE_SCRIPT = `${NOW}${AMOUNT}${TRIM}
 local n = tonumber(ARGV[1])
 local refused = 0
 local wait = 0
 local totals = {}
 local longest = 0
 for i = 1, n do
-  local log = KEYS[2 * i - 1]
+  local log = KEYS[3 * i - 2]
   local amount = tonumber(ARGV[3 * i - 1])
   local limit = tonumber(ARGV[3 * i])
   local window = tonumber(ARGV[3 * i + 1])
   if window > longest then longest = window end
-  redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
-  local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-  local total = 0
-  for j = 1, #entries, 2 do total = total + amountOf(entries[j]) end
+  local total = trim(log, KEYS[3 * i], now, window)
   totals[i] = total
   local w = 0
-  local untilMs = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  local untilMs = tonumber(redis.call('GET', KEYS[3 * i - 1]) or '0')
   if untilMs > now then
     w = untilMs - now
   elseif amount > limit then
@@ -74,13 +110,20 @@ for i = 1, n do
   else
     local excess = total + amount - limit
     if excess > 0 then
+      -- The wait ends when enough of the oldest records have left: read only those.
       w = -1
-      for j = 1, #entries, 2 do
-        excess = excess - amountOf(entries[j])
-        if excess <= 0 then
-          w = tonumber(entries[j + 1]) + window - now
-          break
+      local start = 0
+      while excess > 0 do
+        local batch = redis.call('ZRANGE', log, start, start + 127, 'WITHSCORES')
+        if #batch == 0 then break end
+        for j = 1, #batch, 2 do
+          excess = excess - amountOf(batch[j])
+          if excess <= 0 then
+            w = tonumber(batch[j + 1]) + window - now
+            break
+          end
         end
+        start = start + 128
       end
     end
   end
@@ -90,18 +133,19 @@ for i = 1, n do
   end
 end
 if refused > 0 then return {0, refused, tostring(wait)} end
-local seqKey = KEYS[2 * n + 1]
+local seqKey = KEYS[3 * n + 1]
 local seq = redis.call('INCR', seqKey)
 redis.call('PEXPIRE', seqKey, longest)
 local reply = {1}
 for i = 1, n do
-  local log = KEYS[2 * i - 1]
+  local log = KEYS[3 * i - 2]
   local amount = tonumber(ARGV[3 * i - 1])
   local limit = tonumber(ARGV[3 * i])
   local window = tonumber(ARGV[3 * i + 1])
   if amount > 0 then
     redis.call('ZADD', log, now, now .. ':' .. seq .. ':' .. ARGV[3 * i - 1])
     redis.call('PEXPIRE', log, window)
+    store(KEYS[3 * i], totals[i] + amount, window)
   end
   local remaining = limit - totals[i] - amount
   if remaining < 0 then remaining = 0 end
@@ -110,33 +154,45 @@ end
 return reply
 `;
 
-/** KEYS: log, seq. ARGV: delta, windowMs. Gives back from the oldest records; charges at now. */
-const ADJUST_SCRIPT = `${NOW}${AMOUNT}
+/** KEYS: log, seq, total. ARGV: delta, windowMs. Gives back from the oldest records; charges at now. */
+const ADJUST_SCRIPT = `${NOW}${AMOUNT}${TRIM}
 local log = KEYS[1]
 local delta = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', log, '-inf', now - window)
+local total = trim(log, KEYS[3], now, window)
 if delta > 0 then
   local seq = redis.call('INCR', KEYS[2])
   redis.call('PEXPIRE', KEYS[2], window)
   redis.call('ZADD', log, now, now .. ':' .. seq .. ':' .. ARGV[1])
   redis.call('PEXPIRE', log, window)
+  store(KEYS[3], total + delta, window)
   return 1
 end
 local giveBack = -delta
-local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
-for j = 1, #entries, 2 do
-  if giveBack <= 0 then break end
-  local member = entries[j]
-  local amount = amountOf(member)
-  local taken = math.min(amount, giveBack)
-  giveBack = giveBack - taken
-  redis.call('ZREM', log, member)
-  if amount - taken > 0 then
-    local head = string.match(member, '^(.*):[^:]+$')
-    redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(amount - taken))
+local start = 0
+while giveBack > 0 do
+  local entries = redis.call('ZRANGE', log, start, start + 127, 'WITHSCORES')
+  if #entries == 0 then break end
+  local kept = 0
+  for j = 1, #entries, 2 do
+    if giveBack <= 0 then break end
+    local member = entries[j]
+    local amount = amountOf(member)
+    local taken = math.min(amount, giveBack)
+    giveBack = giveBack - taken
+    total = total - taken
+    redis.call('ZREM', log, member)
+    if amount - taken > 0 then
+      local head = string.match(member, '^(.*):[^:]+$')
+      redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(amount - taken))
+      kept = kept + 1
+    end
   end
+  -- Removed records shift the rest forward; a partly kept one stays in front.
+  start = kept
 end
+if total < 0 then total = 0 end
+if redis.call('EXISTS', log) == 1 then store(KEYS[3], total, window) else redis.call('DEL', KEYS[3]) end
 return 1
 `;
 
@@ -193,7 +249,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     const args: (string | number)[] = [demands.length];
     for (const demand of demands) {
       validateDemand(demand);
-      keys.push(this.#log(key, demand.dimension), this.#until(key, demand.dimension));
+      keys.push(
+        this.#log(key, demand.dimension),
+        this.#until(key, demand.dimension),
+        this.#total(key, demand.dimension),
+      );
       args.push(String(demand.amount), String(demand.limit), Math.ceil(demand.windowMs));
     }
     keys.push(this.#seq(key));
@@ -232,7 +292,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     try {
       await this.#run(
         ADJUST_SCRIPT,
-        [this.#log(key, dimension), this.#seq(key)],
+        [this.#log(key, dimension), this.#seq(key), this.#total(key, dimension)],
         [String(delta), Math.ceil(windowMs)],
       );
     } catch (error) {
@@ -255,6 +315,10 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   #until(key: string, dimension: string): string {
     return `${this.#prefix}{${key}}:${dimension}:until`;
+  }
+
+  #total(key: string, dimension: string): string {
+    return `${this.#prefix}{${key}}:${dimension}:total`;
   }
 
   #seq(key: string): string {

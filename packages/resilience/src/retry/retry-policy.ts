@@ -102,6 +102,12 @@ function check(name: string, value: number, ok: (value: number) => boolean, want
 const finiteNonNegative = (value: number) => Number.isFinite(value) && value >= 0;
 const finitePositive = (value: number) => Number.isFinite(value) && value > 0;
 
+/**
+ * The reason a finished call cancels its own timers with. A bare `abort()` builds a
+ * DOMException with a stack trace, about 4 µs each, twice per call.
+ */
+const STOPPED = Symbol('stopped');
+
 /** Resolves or rejects with `promise`, or rejects with the signal's error when it aborts first. */
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -375,7 +381,7 @@ export class RetryPolicy {
       });
       throw stop.error;
     } finally {
-      stopWatch.abort();
+      stopWatch.abort(STOPPED);
     }
   }
 
@@ -413,7 +419,7 @@ export class RetryPolicy {
       // Once the signal fired, its reason is the truth (the attempt may report a bare abort).
       throw signal.aborted ? abortError(signal) : error;
     } finally {
-      stopTimer.abort();
+      stopTimer.abort(STOPPED);
     }
   }
 
