@@ -83,13 +83,15 @@ describe('resilience() over 100,000 calls', () => {
     expect(stderr).toBe('');
     expect(report.calls).toBe(100_000);
     expect(report.streams).toBe(10_000);
-    // Two percent of attempts fail with a 5xx and are retried: every call gets through.
-    expect(report.ok).toBe(100_000);
+    // Two percent of attempts fail with a 5xx and are retried, up to five attempts: a call
+    // fails only on five faults in a row (one chance in 3·10^8).
+    expect(report.ok + report.failed).toBe(100_000);
+    expect(report.failed).toBeLessThanOrEqual(1);
     expect(report.signalListeners).toBe(0);
     expect(report.timersAfter).toBe(report.timersBefore);
-    // What the heap keeps from call 10,000 to 100,000. Measured: 2 to 8 MB, most of it
-    // Node's fetch (the bare provider alone keeps 8 MB); one leaked permit a call: 184 MB.
-    expect(report.heapAfterAll - report.heapAfterWarmUp).toBeLessThan(16 * 2 ** 20);
+    // What the heap keeps from call 10,000 to 100,000. Measured: 2 to 8 MB when idle (the
+    // bare provider alone keeps 8 MB, Node's fetch); one leaked permit a call: 184 MB.
+    expect(report.heapAfterAll - report.heapAfterWarmUp).toBeLessThan(32 * 2 ** 20);
     expect(exitCode).toBe(0);
   });
 });
