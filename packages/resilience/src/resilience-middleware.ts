@@ -9,6 +9,7 @@ import {
   forwardStream,
   isContentEvent,
   type Middleware,
+  type MiddlewareCall,
   type Provider,
   RateLimitError,
 } from '@ply/core';
@@ -237,62 +238,54 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
         { signal: call.signal },
       );
 
+  const fallbackOptions = options.fallback && {
+    ...options.fallback,
+    ...(options.onEvent && !options.fallback.onEvent ? { onEvent: options.onEvent } : {}),
+  };
+
   /** A fallback chain whose targets run under the same policies, within the same deadline. */
-  const chainFrom = (startedAt: number | undefined) => {
-    const fallbackOptions = options.fallback;
+  const chainFrom = (startedAt: number | undefined): Middleware | undefined => {
     if (!fallbackOptions) return undefined;
     const { registry } = fallbackOptions;
     const targetRequest = (target: string, request: ChatRequest) => {
       const { provider, model } = registry.resolve(target);
       return { provider, request: model === undefined ? request : { ...request, model } };
     };
-    return fallbackVia(
-      {
-        ...fallbackOptions,
-        ...(options.onEvent && !fallbackOptions.onEvent ? { onEvent: options.onEvent } : {}),
+    return fallbackVia(fallbackOptions, {
+      complete(target, request, call) {
+        const resolved = targetRequest(target, request);
+        const next: Next<Promise<ChatResult>> = (r, o) => registry.complete(target, r, o);
+        return complete(resolved.provider, next)(resolved.request, call, startedAt);
       },
-      {
-        complete(target, request, call) {
-          const resolved = targetRequest(target, request);
-          const next: Next<Promise<ChatResult>> = (r, o) => registry.complete(target, r, o);
-          return complete(resolved.provider, next)(resolved.request, call, startedAt);
-        },
-        stream(target, request, call) {
-          const resolved = targetRequest(target, request);
-          const next: Next<ChatStream> = (r, o) => registry.stream(target, r, o);
-          return stream(resolved.provider, next)(resolved.request, call, startedAt);
-        },
+      stream(target, request, call) {
+        const resolved = targetRequest(target, request);
+        const next: Next<ChatStream> = (r, o) => registry.stream(target, r, o);
+        return stream(resolved.provider, next)(resolved.request, call, startedAt);
       },
-    );
+    });
   };
+
+  /** One logical call: its deadline starts now, and the fallback chain, if any, wraps it. */
+  const logicalCall =
+    <T>(hook: 'complete' | 'stream', build: (provider: Provider, next: Next<T>) => Call<T>) =>
+    ({ request, options: call, provider, next }: MiddlewareCall<ChatRequest, T>): T => {
+      const startedAt = retry?.clock.now();
+      const run = build(provider, next);
+      const chain = chainFrom(startedAt)?.[hook] as
+        | ((call: MiddlewareCall<ChatRequest, T>) => T)
+        | undefined;
+      if (!chain) return run(request, call, startedAt);
+      return chain({
+        request,
+        options: call,
+        provider,
+        next: (nextRequest = request, nextCall = call) => run(nextRequest, nextCall, startedAt),
+      });
+    };
 
   return {
     name: 'resilience',
-    complete({ request, options: call, provider, next }) {
-      const startedAt = retry?.clock.now();
-      const run = complete(provider, next);
-      const chain = chainFrom(startedAt);
-      return chain?.complete
-        ? chain.complete({
-            request,
-            options: call,
-            provider,
-            next: (nextRequest = request, nextCall = call) => run(nextRequest, nextCall, startedAt),
-          })
-        : run(request, call, startedAt);
-    },
-    stream({ request, options: call, provider, next }) {
-      const startedAt = retry?.clock.now();
-      const run = stream(provider, next);
-      const chain = chainFrom(startedAt);
-      return chain?.stream
-        ? chain.stream({
-            request,
-            options: call,
-            provider,
-            next: (nextRequest = request, nextCall = call) => run(nextRequest, nextCall, startedAt),
-          })
-        : run(request, call, startedAt);
-    },
+    complete: logicalCall('complete', complete),
+    stream: logicalCall('stream', stream),
   };
 }

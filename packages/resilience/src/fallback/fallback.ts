@@ -54,13 +54,16 @@ export interface FallbackTargetCaller {
  * A stream falls back only before its first content event, so output is never duplicated.
  */
 export function fallback(options: FallbackOptions): Middleware {
+  // Resolved now, so a typo fails at set-up rather than during an outage.
+  options.registry.resolveChain(options.chain);
   return fallbackVia(options, options.registry);
 }
 
-/** `fallback` calling its targets through `caller`: `resilience()` runs its policies there. */
+/**
+ * `fallback` calling its targets through `caller`: `resilience()` runs its policies there.
+ * Cheap enough to build per call; the chain is expected to be resolved already.
+ */
 export function fallbackVia(options: FallbackOptions, caller: FallbackTargetCaller): Middleware {
-  // Resolved now, so a typo fails at set-up rather than during an outage.
-  options.registry.resolveChain(options.chain);
   const shouldFallBack = options.shouldFallBack ?? canFallBack;
   const describe = (request: ChatRequest, provider: string) =>
     `${provider}:${request.model ?? '(default)'}`;
