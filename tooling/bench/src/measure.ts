@@ -12,26 +12,62 @@ export interface MeasureOptions {
   operationsPerRun: number;
 }
 
+/** Median, minimum and maximum of per-operation samples. */
+export function summarise(name: string, samples: readonly number[]): Measurement {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    name,
+    medianUs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    minUs: sorted[0] ?? 0,
+    maxUs: sorted.at(-1) ?? 0,
+  };
+}
+
+/** Microseconds one call of `run` takes. */
+export async function timeUs(run: () => Promise<unknown> | unknown): Promise<number> {
+  const started = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - started) / 1000;
+}
+
 /** Times `run` once per round after one warm-up round; reports per-operation figures. */
 export async function measure(
   name: string,
   options: MeasureOptions,
   run: () => Promise<unknown> | unknown,
 ): Promise<Measurement> {
+  await run();
   const perOperation: number[] = [];
-  for (let round = -1; round < options.rounds; round++) {
-    const started = process.hrtime.bigint();
-    await run();
-    const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
-    if (round >= 0) perOperation.push(elapsedUs / options.operationsPerRun);
+  for (let round = 0; round < options.rounds; round++) {
+    perOperation.push((await timeUs(run)) / options.operationsPerRun);
   }
-  perOperation.sort((a, b) => a - b);
-  return {
-    name,
-    medianUs: perOperation[Math.floor(perOperation.length / 2)] ?? 0,
-    minUs: perOperation[0] ?? 0,
-    maxUs: perOperation.at(-1) ?? 0,
-  };
+  return summarise(name, perOperation);
+}
+
+export interface BenchCase {
+  name: string;
+  run: () => Promise<unknown>;
+}
+
+/**
+ * `measure` for several cases side by side: one warm-up run each, then rounds interleaved
+ * with the order rotating, so drift over a run (heap growth, GC, JIT, a busy machine) falls
+ * on all alike rather than on whichever ran last.
+ */
+export async function measureInterleaved(
+  cases: readonly BenchCase[],
+  options: MeasureOptions,
+): Promise<Measurement[]> {
+  for (const { run } of cases) await run();
+  const perOperation = cases.map((): number[] => []);
+  for (let round = 0; round < options.rounds; round++) {
+    for (let turn = 0; turn < cases.length; turn++) {
+      const index = (round + turn) % cases.length;
+      const elapsedUs = await timeUs(() => cases[index]?.run());
+      perOperation[index]?.push(elapsedUs / options.operationsPerRun);
+    }
+  }
+  return cases.map(({ name }, index) => summarise(name, perOperation[index] ?? []));
 }
 
 /** Sequential calls of an async function, `count` times: one run of `measure`. */

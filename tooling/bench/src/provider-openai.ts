@@ -5,43 +5,10 @@
 import { OpenAIProvider } from '@ply/provider-openai';
 import { createSimulator } from '@ply/simulator';
 import OpenAI from 'openai';
-import { type Measurement, type MeasureOptions, printTable, repeat } from './measure.ts';
+import { type Measurement, measureInterleaved, printTable, repeat } from './measure.ts';
 
 const BASE_URL = 'http://sim.invalid/v1';
 const API_KEY = 'sk-bench';
-
-interface Case {
-  name: string;
-  run: () => Promise<unknown>;
-}
-
-/**
- * The harness's `measure` for two cases side by side: one warm-up run each, then rounds
- * interleaved with the order alternating, so that drift over a run (heap growth, GC, JIT,
- * a busy machine) falls on both alike rather than on whichever ran last.
- */
-async function measurePair(cases: Case[], options: MeasureOptions): Promise<Measurement[]> {
-  for (const { run } of cases) await run();
-  const perOperation = cases.map((): number[] => []);
-  for (let round = 0; round < options.rounds; round++) {
-    for (let turn = 0; turn < cases.length; turn++) {
-      const index = (round + turn) % cases.length;
-      const started = process.hrtime.bigint();
-      await cases[index]?.run();
-      const elapsedUs = Number(process.hrtime.bigint() - started) / 1000;
-      perOperation[index]?.push(elapsedUs / options.operationsPerRun);
-    }
-  }
-  return cases.map(({ name }, index) => {
-    const sorted = (perOperation[index] ?? []).sort((a, b) => a - b);
-    return {
-      name,
-      medianUs: sorted[Math.floor(sorted.length / 2)] ?? 0,
-      minUs: sorted[0] ?? 0,
-      maxUs: sorted.at(-1) ?? 0,
-    };
-  });
-}
 
 function ratioLine(label: string, rows: Measurement[], target: string): void {
   const [raw, adapter] = rows;
@@ -69,7 +36,7 @@ export async function benchProviderOpenAI(smoke: boolean): Promise<void> {
   // (a) Sequential non-streaming calls: the answer is short, so the adapter's share shows.
   const calls = smoke ? 50 : 1_000;
   const messages = [{ role: 'user' as const, content: 'How fast is the stack?' }];
-  const completeRows = await measurePair(
+  const completeRows = await measureInterleaved(
     [
       {
         name: 'raw openai SDK chat.completions.create',
@@ -114,7 +81,7 @@ export async function benchProviderOpenAI(smoke: boolean): Promise<void> {
   };
   // Chunks on the wire (role, one per token, finish, usage), counted once through the SDK.
   const chunks = await rawStream();
-  const streamRows = await measurePair(
+  const streamRows = await measureInterleaved(
     [
       {
         name: 'raw openai SDK stream: true, for await chunks',

@@ -11,7 +11,7 @@ import * as gptTokenizer from 'gpt-tokenizer/encoding/o200k_base';
 import { Tiktoken as JsTiktoken } from 'js-tiktoken/lite';
 import o200kRanks from 'js-tiktoken/ranks/o200k_base';
 import { get_encoding } from 'tiktoken';
-import { type Measurement, measure, printTable } from './measure.ts';
+import { type Measurement, measure, printTable, summarise } from './measure.ts';
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -189,16 +189,6 @@ function coldStart(body: string): { inProcessMs: number; wallMs: number } {
   };
   if (!(n > 0)) throw new Error(`cold start counted no tokens: ${child.stdout}`);
   return { inProcessMs: ms, wallMs };
-}
-
-function summarise(name: string, samples: number[]): Measurement {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    name,
-    medianUs: sorted[Math.floor(sorted.length / 2)] ?? 0,
-    minUs: sorted[0] ?? 0,
-    maxUs: sorted.at(-1) ?? 0,
-  };
 }
 
 export async function benchTokens(smoke: boolean): Promise<void> {
