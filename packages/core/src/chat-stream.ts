@@ -1,4 +1,4 @@
-import { abortError, throwIfAborted } from './abort.js';
+import { abortError, raceAbort, throwIfAborted } from './abort.js';
 import { ToolArgumentsError } from './errors/api-errors.js';
 import type { PlyError } from './errors/ply-error.js';
 import { toPlyError } from './errors/settle.js';
@@ -22,28 +22,6 @@ type SourceCompletion = ChatStreamCompletion | undefined | void;
 export interface ChatStreamOptions {
   /** The caller's signal: aborting it aborts the stream. */
   signal?: AbortSignal;
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts; the loser is absorbed. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

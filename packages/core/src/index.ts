@@ -1,4 +1,4 @@
-export { abortError, throwIfAborted } from './abort.js';
+export { abortError, raceAbort, throwIfAborted } from './abort.js';
 export type { CallMetadata, CallOptions } from './call-options.js';
 export {
   ChatStream,

@@ -30,3 +30,16 @@ export type CircuitAdmission =
 export interface BreakerCircuitStore extends CircuitStore<CircuitBreakerConfig> {
   release?(key: string, lease: string): Promise<void>;
 }
+
+/** A circuit nothing is known of: closed, no calls counted. */
+export function closedDetails(): CircuitDetails {
+  return {
+    state: 'closed',
+    reopenCount: 0,
+    calls: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    probesInFlight: 0,
+    probeSuccesses: 0,
+  };
+}

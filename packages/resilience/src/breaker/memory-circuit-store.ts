@@ -1,5 +1,10 @@
 import { type CircuitState, type Clock, systemClock } from '@ply/core';
-import type { BreakerCircuitStore, CircuitAdmission, CircuitDetails } from './breaker-store.js';
+import {
+  type BreakerCircuitStore,
+  type CircuitAdmission,
+  type CircuitDetails,
+  closedDetails,
+} from './breaker-store.js';
 import { type CircuitBreakerConfig, openDurationMs } from './circuit-breaker-config.js';
 
 interface Bucket {
@@ -201,18 +206,6 @@ function freshCircuit(): Circuit {
     consecutiveFailures: 0,
     buckets: [],
     probes: new Map(),
-    probeSuccesses: 0,
-  };
-}
-
-function closedDetails(): CircuitDetails {
-  return {
-    state: 'closed',
-    reopenCount: 0,
-    calls: 0,
-    failures: 0,
-    consecutiveFailures: 0,
-    probesInFlight: 0,
     probeSuccesses: 0,
   };
 }

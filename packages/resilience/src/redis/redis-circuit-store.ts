@@ -1,8 +1,9 @@
 import { type CircuitState, type Clock, ConfigurationError, UnexpectedError } from '@ply/core';
-import type {
-  BreakerCircuitStore,
-  CircuitAdmission,
-  CircuitDetails,
+import {
+  type BreakerCircuitStore,
+  type CircuitAdmission,
+  type CircuitDetails,
+  closedDetails,
 } from '../breaker/breaker-store.js';
 import type { CircuitBreakerConfig } from '../breaker/circuit-breaker-config.js';
 import { RedisAvailability, type RedisAvailabilityOptions } from './redis-availability.js';
@@ -93,7 +94,8 @@ export class RedisCircuitStore implements BreakerCircuitStore {
       return toDetails(await this.#run(key, 'record', config, [outcome, lease ?? '']), 'record');
     } catch (error) {
       this.#availability.handle(error, 'record', key);
-      return UNKNOWN_CLOSED;
+      // A dropped record: nothing known, so nothing to act on.
+      return closedDetails();
     }
   }
 
@@ -150,17 +152,6 @@ export class RedisCircuitStore implements BreakerCircuitStore {
     });
   }
 }
-
-/** What a dropped record reports: nothing known, so nothing to act on. */
-const UNKNOWN_CLOSED: CircuitDetails = {
-  state: 'closed',
-  reopenCount: 0,
-  calls: 0,
-  failures: 0,
-  consecutiveFailures: 0,
-  probesInFlight: 0,
-  probeSuccesses: 0,
-};
 
 function configArgs(config: CircuitBreakerConfig | undefined): string[] {
   if (!config) return Array.from({ length: 11 }, () => '');

@@ -6,6 +6,7 @@ import {
   PlyError,
   type Random,
   RetryBudgetExhaustedError,
+  raceAbort,
   systemClock,
   TimeoutError,
   throwIfAborted,
@@ -107,26 +108,6 @@ const finitePositive = (value: number) => Number.isFinite(value) && value > 0;
  * DOMException with a stack trace, about 4 µs each, twice per call.
  */
 const STOPPED = Symbol('stopped');
-
-/** Resolves or rejects with `promise`, or rejects with the signal's error when it aborts first. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    // Settling after an abort is a no-op, and the late rejection is handled here.
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 function codeOf(error: unknown): string | undefined {
   return PlyError.isInstance(error) ? error.code : undefined;
