@@ -1,0 +1,98 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AuthenticationError, ConfigurationError, NotFoundError } from '@ply/core';
+import { createGatewayHandler } from '../gateway/gateway-handler.js';
+import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { createUiApiHandler } from '../ui/ui-api.js';
+import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, sendError } from './http-io.js';
+import { staticFiles } from './static-files.js';
+
+export const DEFAULT_PORT = 8787;
+
+export interface PlaygroundServerOptions {
+  stack: PlaygroundStack;
+  /** Default `127.0.0.1`. Any other address needs `gatewayKey`. */
+  host?: string;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Bearer key every `/v1` and `/api` request must carry; required off loopback. */
+  gatewayKey?: string;
+  /** Largest request body accepted (default 4 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface RunningPlayground {
+  /** `http://host:port`: the UI at `/`, the gateway at `/v1`. */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The UI, its API and the OpenAI-compatible gateway, on one port. */
+export async function startPlaygroundServer(
+  options: PlaygroundServerOptions,
+): Promise<RunningPlayground> {
+  const host = options.host ?? '127.0.0.1';
+  const gatewayKey = options.gatewayKey || undefined;
+  if (!isLoopback(host) && gatewayKey === undefined) {
+    throw new ConfigurationError(
+      `playground: binding to ${host} exposes it beyond this machine; set a gateway key (--gateway-key or PLY_GATEWAY_KEY)`,
+    );
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const secrets = gatewayKey === undefined ? [] : [gatewayKey];
+  const handlers: RouteHandler[] = [
+    createGatewayHandler(options.stack, { maxBodyBytes }),
+    createUiApiHandler(options.stack, { maxBodyBytes }),
+    staticFiles(),
+  ];
+
+  const server = createServer(async (request, response) => {
+    response.setHeader('x-request-id', `req_${randomUUID().replaceAll('-', '')}`);
+    const url = new URL(request.url ?? '/', 'http://playground.local');
+    try {
+      const guarded = url.pathname.startsWith('/v1/') || url.pathname.startsWith('/api/');
+      if (
+        guarded &&
+        gatewayKey !== undefined &&
+        !hasKey(request.headers.authorization, gatewayKey)
+      ) {
+        throw new AuthenticationError('Missing or wrong gateway key (Authorization: Bearer ...)', {
+          status: 401,
+        });
+      }
+      for (const handler of handlers) {
+        if (await handler(request, response, url)) return;
+      }
+      throw new NotFoundError(`No route for ${request.method} ${url.pathname}`, { status: 404 });
+    } catch (error) {
+      sendError(response, error, secrets);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function hasKey(header: string | undefined, key: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const expected = Buffer.from(key);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
