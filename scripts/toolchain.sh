@@ -55,18 +55,28 @@ ply_install_pnpm() {
   export PATH="$dir/bin:$PATH"
 }
 
-# Tests run against a real Redis. Installed from Debian's packages when missing (CI and
-# fresh machines run as root); elsewhere the message says what to install.
-ply_ensure_redis() {
-  command -v redis-server >/dev/null 2>&1 && return 0
+# Tests run against a real Redis and drive a real Chromium. Each is installed from
+# Debian's packages when missing (CI and fresh machines run as root); elsewhere the
+# message says what to install.
+ply_ensure_debian_package() {
+  local command=$1 package=$2
+  command -v "$command" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    ply_log "installing redis-server from Debian's packages"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+    ply_log "installing $package from Debian's packages"
+    if [ -z "${PLY_APT_UPDATED:-}" ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || return 1
+      PLY_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >&2
   else
-    ply_log "redis-server is missing: install it (apt-get install redis-server) to run the tests"
+    ply_log "$command is missing: install it (apt-get install $package) to run the tests"
     return 1
   fi
+}
+
+ply_ensure_test_services() {
+  ply_ensure_debian_package redis-server redis-server &&
+    ply_ensure_debian_package chromium chromium
 }
 
 ply_setup() {

@@ -27,7 +27,7 @@ export interface StartRedisServerOptions {
 
 const MISSING = (binary: string) =>
   `${binary} was not found: the Redis tests need a real server. Install it with ` +
-  '`apt-get install redis-server`, or run `source scripts/toolchain.sh && ply_ensure_redis`.';
+  '`apt-get install redis-server`, or run `source scripts/toolchain.sh && ply_ensure_test_services`.';
 
 /** A port that was free a moment ago: bind port 0 on loopback, read it, close. */
 export async function freeLoopbackPort(): Promise<number> {
