@@ -1,14 +1,86 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { InvalidRequestError } from '@ply/core';
 import type { RouteHandler } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { handleChatCompletions } from './chat-completions-route.js';
+import { handleEmbeddings } from './embeddings-route.js';
+import { handleListModels, handleRetrieveModel } from './models-route.js';
 
 export interface GatewayOptions {
   maxBodyBytes: number;
 }
 
-/** STUB, replaced by the gateway: `/v1/chat/completions`, `/v1/embeddings`, `/v1/models`. */
+type Route = (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+
+interface RouteEntry {
+  pattern: RegExp;
+  method: 'GET' | 'POST';
+  run: Route;
+}
+
+function decodeId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new InvalidRequestError(`The model id "${encoded}" is not a valid URL component`, {
+      field: 'model',
+    });
+  }
+}
+
+/**
+ * The OpenAI-compatible gateway under `/v1/`: chat completions, embeddings and models,
+ * through the stack. It owns every `/v1/` path, so an unknown one gets OpenAI's 404 and a
+ * wrong method a 405, both as the error envelope the SDKs read.
+ */
 export function createGatewayHandler(
-  _stack: PlaygroundStack,
-  _options: GatewayOptions,
+  stack: PlaygroundStack,
+  options: GatewayOptions,
 ): RouteHandler {
-  return async () => false;
+  const routes: RouteEntry[] = [
+    {
+      pattern: /^\/v1\/chat\/completions$/,
+      method: 'POST',
+      run: (request, response) =>
+        handleChatCompletions(stack, request, response, options.maxBodyBytes),
+    },
+    {
+      pattern: /^\/v1\/embeddings$/,
+      method: 'POST',
+      run: (request, response) => handleEmbeddings(stack, request, response, options.maxBodyBytes),
+    },
+    {
+      pattern: /^\/v1\/models$/,
+      method: 'GET',
+      run: (_request, response) => handleListModels(stack, response),
+    },
+    {
+      pattern: /^\/v1\/models\/([^/]+)$/,
+      method: 'GET',
+      run: (_request, response, path) =>
+        handleRetrieveModel(stack, response, decodeId(path.slice('/v1/models/'.length))),
+    },
+  ];
+
+  return async (request, response, url) => {
+    const path = url.pathname;
+    if (!path.startsWith('/v1/')) return false;
+    const route = routes.find((entry) => entry.pattern.test(path));
+    const method = request.method ?? 'GET';
+    if (route === undefined) {
+      // OpenAI's own answer to a path it does not serve.
+      throw new InvalidRequestError(`Invalid URL (${method} ${path})`, { status: 404 });
+    }
+    if (method !== route.method) {
+      response.setHeader('allow', route.method);
+      throw new InvalidRequestError(
+        `Method ${method} is not allowed on ${path}; use ${route.method}`,
+        {
+          status: 405,
+        },
+      );
+    }
+    await route.run(request, response, path);
+    return true;
+  };
 }

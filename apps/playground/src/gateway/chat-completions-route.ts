@@ -1,0 +1,97 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CallOptions, ChatRequest } from '@ply/core';
+import { toWireError } from '../server/error-envelope.js';
+import { readJsonBody, sendJson, startEventStream, writeEvent } from '../server/http-io.js';
+import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { chatResultToWire } from './chat-result-to-wire.js';
+import { disconnectSignal } from './disconnect-signal.js';
+import { type GatewayTarget, resolveTarget } from './resolve-target.js';
+import { streamToChunks } from './stream-to-chunks.js';
+import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
+import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
+
+/** Calls through the gateway are tagged, so the ledger and budgets can tell them apart. */
+export function gatewayCallOptions(signal: AbortSignal, user: string | undefined): CallOptions {
+  return { signal, metadata: { tags: ['gateway'], ...(user === undefined ? {} : { user }) } };
+}
+
+/**
+ * `POST /v1/chat/completions`: the wire request through the stack's registry (so cost
+ * tracking, budget, retries, breaker and limiter all apply), answered in OpenAI's format.
+ * Failures before the answer starts are thrown, and the server sends them as the error
+ * envelope; upstream facts are set on the response first.
+ */
+export async function handleChatCompletions(
+  stack: PlaygroundStack,
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBodyBytes: number,
+): Promise<void> {
+  const wire = wireToChatRequest(await readJsonBody(request, maxBodyBytes));
+  const target = resolveTarget(stack.registry, stack.config.defaultTarget, wire.model);
+  const disconnect = disconnectSignal(response);
+  try {
+    const options = gatewayCallOptions(disconnect.signal, wire.request.user);
+    if (wire.stream) await streamAnswer(stack, wire, target, options, response);
+    else await completeAnswer(stack, wire.request, target, options, response);
+  } catch (error) {
+    // The client is gone: there is no one to tell.
+    if (response.destroyed) return;
+    setUpstreamHeaders(response, error);
+    throw error;
+  } finally {
+    disconnect.release();
+  }
+}
+
+async function completeAnswer(
+  stack: PlaygroundStack,
+  request: ChatRequest,
+  target: GatewayTarget,
+  options: CallOptions,
+  response: ServerResponse,
+): Promise<void> {
+  const result = await stack.registry.complete(target.target, request, options);
+  sendJson(
+    response,
+    200,
+    chatResultToWire(result, target.model ?? ''),
+    upstreamHeaders(result.meta),
+  );
+}
+
+async function streamAnswer(
+  stack: PlaygroundStack,
+  wire: WireChatRequest,
+  target: GatewayTarget,
+  options: CallOptions,
+  response: ServerResponse,
+): Promise<void> {
+  const stream = stack.registry.stream(target.target, wire.request, options);
+  const chunks = streamToChunks(stream, {
+    includeUsage: wire.includeUsage,
+    requestedModel: target.model ?? '',
+  });
+  // Nothing is sent until the first chunk: a call that fails before it (after any retries
+  // the resilience layer made) still gets a proper status and error envelope.
+  let step = await chunks.next();
+  startEventStream(response);
+  try {
+    while (!step.done) {
+      writeEvent(response, step.value);
+      if (response.writableNeedDrain) {
+        await once(response, 'drain', options.signal ? { signal: options.signal } : {});
+      }
+      step = await chunks.next();
+    }
+    writeEvent(response, '[DONE]');
+  } catch (error) {
+    // Committed: the status is sent. The SDKs raise an `error` event as an APIError.
+    if (!response.destroyed) writeEvent(response, { error: toWireError(error).body.error });
+  } finally {
+    // Ends the upstream stream too when we stopped early (the client left).
+    await chunks.return(undefined).catch(() => {});
+    response.end();
+  }
+}
