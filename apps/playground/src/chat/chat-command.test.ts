@@ -1,0 +1,70 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** The built `ply chat`, stdin piped, on the embedded simulator at its default pace. */
+function plyChat(args: string[] = []): {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  until: (pattern: RegExp) => Promise<void>;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [cli, 'chat', ...args], {
+    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', PLY_CONFIG: '', NO_COLOR: '' },
+  });
+  let stdout = '';
+  const watchers = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const watcher of watchers) watcher();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const until = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stdout)) return;
+        watchers.delete(check);
+        resolve();
+      };
+      watchers.add(check);
+      exit.then(() => reject(new Error(`exited before ${pattern}: ${stdout}`)));
+      check();
+    });
+  return { child, stdout: () => stdout, until, exit };
+}
+
+describe('ply chat (built CLI, stdin piped)', () => {
+  it('answers each line in turn with a footer, without colour, and exits 0 at EOF', async () => {
+    const chat = plyChat();
+    chat.child.stdin.end('What is ply?\nAnd the simulator?\n');
+    expect(await chat.exit).toBe(0);
+    const text = chat.stdout();
+    expect(text).toMatch(
+      /^What is ply\?\nsimulator:gpt-4o-mini · \d+ in \/ \d+ out tokens · \$0\.\d+ · session /m,
+    );
+    expect(text).toMatch(
+      /^And the simulator\?\nsimulator:gpt-4o-mini · \d+ in \/ \d+ out tokens · \$0\.\d+ · session /m,
+    );
+    expect(text).toMatch(/ · first token \d+ ms/);
+    expect(text).not.toContain('\x1b');
+  });
+
+  it('SIGINT while an answer streams stops it; the chat goes on to EOF', async () => {
+    const chat = plyChat(['--model', 'simulator:sim-lorem']);
+    chat.child.stdin.write('write 400 words\n');
+    await chat.until(/^> write 400 words\n\S+ \S+/m);
+    chat.child.kill('SIGINT');
+    await chat.until(/^stopped; the partial answer is kept$/m);
+    chat.child.stdin.end('/cost\n');
+    expect(await chat.exit).toBe(0);
+    expect(chat.stdout()).toMatch(/^sim-lorem\s+1\s+\d+\s+\d+\s+unpriced \(1 estimated\)$/m);
+  });
+
+  it('refuses an unknown provider in --model with exit code 2', async () => {
+    const chat = plyChat(['--model', 'nowhere:gpt-4o']);
+    chat.child.stdin.end();
+    expect(await chat.exit).toBe(2);
+  });
+});

@@ -1,0 +1,135 @@
+import { performance } from 'node:perf_hooks';
+import {
+  AbortedError,
+  type ChatRequest,
+  type CostSummary,
+  type PartialOutput,
+  type PlyError,
+  StreamInterruptedError,
+  toPlyError,
+  type Usage,
+} from '@ply/core';
+import type { LedgerEntry } from '@ply/cost';
+import type { PlaygroundStack } from '../stack/playground-stack.js';
+import type { AssistantReply } from './chat-session.js';
+
+/**
+ * How an answer ended. `stopped` is the user's Ctrl-C; `failed` is any error, with the
+ * text that had arrived before it (a cut stream keeps its partial output).
+ */
+export type TurnStatus = 'completed' | 'stopped' | 'failed';
+
+export interface TurnOutcome {
+  status: TurnStatus;
+  reply: AssistantReply;
+  error?: PlyError;
+  /** Billed usage, or the cost layer's estimate for a stream that stopped early. */
+  usage?: Usage;
+  cost?: CostSummary;
+  firstTokenMs?: number;
+  tokensPerSecond?: number;
+}
+
+export interface TurnOptions {
+  stack: PlaygroundStack;
+  target: string;
+  request: ChatRequest;
+  /** Aborting it stops the answer; what arrived so far is kept. */
+  signal: AbortSignal;
+  onText(delta: string): void;
+  onRefusal(delta: string): void;
+}
+
+/** Streams one answer through the stack, writing it as it arrives. Never throws. */
+export async function streamTurn(options: TurnOptions): Promise<TurnOutcome> {
+  const { stack, signal } = options;
+  const ledgerSize = stack.ledger.entries().length;
+  const startedAt = performance.now();
+  let firstAt: number | undefined;
+  const reply = { text: '', refusal: '' };
+  try {
+    const stream = stack.registry.stream(options.target, options.request, { signal });
+    for await (const event of stream) {
+      if (event.type === 'text-delta' || event.type === 'refusal-delta') {
+        firstAt ??= performance.now();
+        if (event.type === 'text-delta') {
+          reply.text += event.delta;
+          options.onText(event.delta);
+        } else {
+          reply.refusal += event.delta;
+          options.onRefusal(event.delta);
+        }
+      }
+    }
+    const result = await stream.result;
+    return {
+      status: 'completed',
+      reply: replyOf(result.text, result.refusal ?? ''),
+      usage: result.usage,
+      ...(result.cost ? { cost: result.cost } : {}),
+      ...speed(startedAt, firstAt, performance.now(), result.usage),
+    };
+  } catch (caught) {
+    const endedAt = performance.now();
+    const error = toPlyError(caught);
+    const partial = partialOf(error);
+    const kept = partial
+      ? replyOf(partial.text, partial.refusal)
+      : replyOf(reply.text, reply.refusal);
+    const stopped = signal.aborted && AbortedError.isInstance(error);
+    const entry = kept.text || kept.refusal ? await estimateEntry(stack, ledgerSize) : undefined;
+    return {
+      status: stopped ? 'stopped' : 'failed',
+      reply: kept,
+      ...(stopped ? {} : { error }),
+      ...(entry ? { usage: entry.usage, cost: entry.cost } : {}),
+      ...speed(startedAt, firstAt, endedAt, entry?.usage),
+    };
+  }
+}
+
+function replyOf(text: string, refusal: string): AssistantReply {
+  return refusal ? { text, refusal } : { text };
+}
+
+function partialOf(error: PlyError): PartialOutput | undefined {
+  if (AbortedError.isInstance(error) || StreamInterruptedError.isInstance(error)) {
+    return error.partial;
+  }
+  return undefined;
+}
+
+function speed(
+  startedAt: number,
+  firstAt: number | undefined,
+  endedAt: number,
+  usage: Usage | undefined,
+): Pick<TurnOutcome, 'firstTokenMs' | 'tokensPerSecond'> {
+  if (firstAt === undefined) return {};
+  const seconds = (endedAt - firstAt) / 1000;
+  const tokens = usage?.outputTokens ?? 0;
+  // One token, or an instant stream, has no meaningful rate.
+  const rate = seconds > 0 && tokens > 1 ? { tokensPerSecond: tokens / seconds } : {};
+  return { firstTokenMs: firstAt - startedAt, ...rate };
+}
+
+/** Event-loop turns to wait for the cost layer's estimate; it needs only a few. */
+const SETTLE_TURNS = 20;
+
+/**
+ * The ledger entry the cost layer writes for a stream that stopped after showing output,
+ * priced at an estimate. After an interruption it is written before the error reaches
+ * us; after an abort it is written just after (the abort travels down the middleware
+ * chain, the estimate comes back up as promise callbacks), so give those a few turns.
+ */
+async function estimateEntry(
+  stack: PlaygroundStack,
+  ledgerSize: number,
+): Promise<LedgerEntry | undefined> {
+  for (let turn = 0; turn < SETTLE_TURNS; turn++) {
+    const entry = stack.ledger.entries().slice(ledgerSize).at(-1);
+    if (entry) return entry;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return undefined;
+}
