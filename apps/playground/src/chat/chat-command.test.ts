@@ -62,6 +62,14 @@ describe('ply chat (built CLI, stdin piped)', () => {
     expect(chat.stdout()).toMatch(/^sim-lorem\s+1\s+\d+\s+\d+\s+unpriced \(1 estimated\)$/m);
   });
 
+  it('SIGINT when idle ends the chat though stdin is still open', async () => {
+    const chat = plyChat();
+    chat.child.stdin.write('hello\n');
+    await chat.until(/^simulator:gpt-4o-mini · /m);
+    chat.child.kill('SIGINT');
+    expect(await chat.exit).toBe(0);
+  });
+
   it('refuses an unknown provider in --model with exit code 2', async () => {
     const chat = plyChat(['--model', 'nowhere:gpt-4o']);
     chat.child.stdin.end();

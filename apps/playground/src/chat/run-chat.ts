@@ -73,10 +73,10 @@ export function startChat(options: ChatOptions): ChatRun {
     answering = controller;
     let outcome: TurnOutcome;
     let atLineStart = true;
-    const write = (text: string) => {
-      if (text === '') return;
-      output.write(text);
-      atLineStart = text.endsWith('\n');
+    const show = (delta: string, paint: (text: string) => string) => {
+      if (delta === '') return;
+      output.write(paint(delta));
+      atLineStart = delta.endsWith('\n');
     };
     try {
       outcome = await streamTurn({
@@ -84,23 +84,30 @@ export function startChat(options: ChatOptions): ChatRun {
         target: session.target,
         request: session.request(message),
         signal: controller.signal,
-        onText: write,
-        onRefusal: (delta) => write(style.yellow(delta)),
+        onText: (delta) => show(delta, (text) => text),
+        onRefusal: (delta) => show(delta, style.yellow),
       });
     } finally {
       answering = undefined;
     }
     if (!atLineStart) output.write('\n');
-    const { reply } = outcome;
+    const { status, reply, error, usage } = outcome;
     const shown = reply.text !== '' || reply.refusal !== undefined;
     // A stopped or cut answer stays in the conversation: the model sees what it said.
-    if (outcome.status === 'completed' || shown) session.record(message, reply);
-    if (outcome.error) printError(outcome.error);
-    if (outcome.status === 'stopped') print(style.yellow('stopped; the partial answer is kept'));
-    else if (outcome.error && shown) print(style.yellow('the partial answer is kept'));
-    if (outcome.status !== 'failed' || outcome.usage) {
-      const footer = formatFooter({ target: session.target, ...outcome }, await readBudget(stack));
-      print(style.dim(footer));
+    if (status === 'completed' || shown) session.record(message, reply);
+    if (error) printError(error);
+    if (status === 'stopped') {
+      print(
+        style.yellow(shown ? 'stopped; the partial answer is kept' : 'stopped before any answer'),
+      );
+    } else if (error && shown) {
+      print(style.yellow('the partial answer is kept'));
+    }
+    // Nothing shown and nothing billed (the cost layer released the reservation): no footer.
+    if (status === 'completed' || usage) {
+      const { cost, firstTokenMs, tokensPerSecond } = outcome;
+      const figures = { target: session.target, usage, cost, firstTokenMs, tokensPerSecond };
+      print(style.dim(formatFooter(figures, await readBudget(stack))));
     }
   }
 
