@@ -9,7 +9,8 @@ const HELP = `Usage: ply chat [options]
 
 A chat in the terminal: each answer streams as it arrives, then a footer shows the
 model, tokens, cost, the session against its budget, time to first token and tokens/s.
-With stdin piped, each line is a message; the chat ends after the last answer.
+With stdin piped, each line is a message (echoed as "> line"); the chat ends after the
+last answer, with exit code 1 if any answer or command failed.
 
   --model <provider:model>   who answers (default: the config's default target)
   --system <text>            a system prompt
