@@ -16,7 +16,9 @@ export interface GatewayFixture {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: { maxBodyBytes?: number } = {}): Promise<GatewayFixture> {
+export async function startGateway(
+  options: { maxBodyBytes?: number } = {},
+): Promise<GatewayFixture> {
   const stack = createPlaygroundStack({
     ...configFromEnvironment({}),
     simulatorPace: { firstTokenDelayMs: 0, tokenDelayMs: 0 },
