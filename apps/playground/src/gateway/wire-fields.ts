@@ -65,7 +65,7 @@ export function refuseUnknownFields(
   for (const key of Object.keys(body)) {
     if (!known.has(key)) {
       const field = `${prefix}${key}`;
-      invalidField(field, `unrecognized request argument supplied: ${field}`);
+      invalidField(field, 'unrecognized request argument');
     }
   }
 }
