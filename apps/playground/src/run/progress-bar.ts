@@ -19,6 +19,8 @@ export interface ProgressState {
 }
 
 const BAR_WIDTH = 30;
+/** A terminal is redrawn at most this often (plus the last update): fast rows would flicker. */
+const REDRAW_MS = 100;
 
 /**
  * Progress of a run. On a terminal, one line redrawn in place; elsewhere (CI logs, a pipe),
@@ -30,6 +32,7 @@ export class ProgressBar {
   readonly #now: () => number;
   readonly #started: number;
   #lastDecile = 0;
+  #lastDraw = Number.NEGATIVE_INFINITY;
   #drawn = false;
 
   constructor(options: ProgressBarOptions) {
@@ -42,6 +45,9 @@ export class ProgressBar {
   update(state: ProgressState): void {
     if (this.#total <= 0) return;
     if (this.#output.isTTY) {
+      const now = this.#now();
+      if (now - this.#lastDraw < REDRAW_MS && state.done < this.#total) return;
+      this.#lastDraw = now;
       this.#output.write(`\r\x1b[2K${this.#line(state)}`);
       this.#drawn = true;
       return;
@@ -74,10 +80,11 @@ export class ProgressBar {
         : []),
     ];
     const text = parts.join(' · ');
+    // Some terminals report 0 columns; assume the classic 80 then.
+    const columns = this.#output.columns || 80;
     // Shrink the bar rather than wrap: a wrapped line cannot be redrawn with \r.
-    const room = (this.#output.columns ?? 80) - text.length - 4;
-    const width = Math.max(0, Math.min(BAR_WIDTH, room));
-    if (width < 5) return text.slice(0, Math.max(0, (this.#output.columns ?? 80) - 1));
+    const width = Math.min(BAR_WIDTH, columns - text.length - 4);
+    if (width < 5) return text.slice(0, columns - 1);
     const filled = Math.round(fraction * width);
     return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${text}`;
   }

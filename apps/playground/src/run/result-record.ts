@@ -24,7 +24,7 @@ export function resultRecord(
     cached_input_tokens: usage?.cachedInputTokens ?? null,
     output_tokens: usage?.outputTokens ?? null,
     reasoning_tokens: usage?.reasoningTokens ?? null,
-    cost_usd: result.costUsd ?? null,
+    cost_usd: result.costUsd === undefined ? null : roundUsd(result.costUsd),
     latency_ms: result.latencyMs,
     finish_reason: result.finishReason ?? null,
     error_code: error?.code ?? null,
@@ -42,4 +42,9 @@ export function csvCell(value: RecordValue | undefined): string {
   if (typeof value === 'string') return value;
   if (Number.isInteger(value)) return String(value);
   return value.toFixed(12).replace(/0+$/, '');
+}
+
+/** Sums of per-token rates leave float noise (0.00013000000000000002); a picodollar is plenty. */
+function roundUsd(amount: number): number {
+  return Math.round(amount * 1e12) / 1e12;
 }
