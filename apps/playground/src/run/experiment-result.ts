@@ -22,7 +22,7 @@ export interface ExperimentResult {
   costUsd?: number;
   /** A success whose model has no price. */
   unpriced: boolean;
-  /** Wall time of the whole call: rate-limit waits and retries included. */
+  /** Wall time of the call: retries and the rate limiter's wait included. */
   latencyMs: number;
   /** The API's word (`stop`, `length`, `content_filter`...), else ply's unified one. */
   finishReason?: string;

@@ -62,4 +62,20 @@ describe('ProgressBar', () => {
     // A terminal reporting 0 columns gets the bar as if it had 80.
     expect(draws[0]?.startsWith('[')).toBe(true);
   });
+
+  it('puts notes on their own line, the bar redrawn after them', () => {
+    const tty = new TextOutput({ isTTY: true });
+    const bar = new ProgressBar({ total: 10, output: tty, now: () => 0 });
+    bar.update({ done: 1, failed: 0 });
+    bar.note('rate limit reached');
+    bar.update({ done: 2, failed: 0 });
+    const draws = tty.text.split('\r\x1b[2K').slice(1);
+    expect(draws).toHaveLength(3);
+    expect(draws[0]).toMatch(/^\[.*\] 1\/10/);
+    expect(draws[1]).toBe('rate limit reached\n');
+    expect(draws[2]).toMatch(/^\[.*\] 2\/10/);
+    const log = new TextOutput();
+    new ProgressBar({ total: 10, output: log }).note('rate limit reached');
+    expect(log.text).toBe('ply run: rate limit reached\n');
+  });
 });

@@ -59,6 +59,15 @@ export class ProgressBar {
     this.#output.write(`ply run: ${decile * 10}% (${state.done}/${this.#total} rows${failed})\n`);
   }
 
+  /** A message between updates, on its own line; a terminal's bar is redrawn below it. */
+  note(text: string): void {
+    if (this.#output.isTTY) {
+      this.#output.write(`\r\x1b[2K${text}\n`);
+      this.#drawn = false;
+      this.#lastDraw = Number.NEGATIVE_INFINITY;
+    } else this.#output.write(`ply run: ${text}\n`);
+  }
+
   /** Leaves the terminal's cursor on a fresh line. */
   finish(): void {
     if (this.#drawn) this.#output.write('\n');

@@ -114,6 +114,7 @@ async function runPlan(
     } else abort.abort();
   };
   if (io.handleSignals) process.on('SIGINT', onInterrupt);
+  let lastWaitNotice = Number.NEGATIVE_INFINITY;
 
   let outcome: RunOutcome;
   try {
@@ -123,6 +124,13 @@ async function runPlan(
       concurrency: options.concurrency,
       sinks: files,
       onProgress: (state) => progress.update(state),
+      onRateLimitWait: ({ waitMs }) => {
+        // Every worker waits at once; one notice per wait is enough.
+        const now = performance.now();
+        if (now - lastWaitNotice < waitMs) return;
+        lastWaitNotice = now;
+        progress.note(`rate limit reached: rows wait ~${Math.ceil(waitMs / 1000)}s for room`);
+      },
       stop: stop.signal,
       signal: abort.signal,
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { type PlaygroundStack, SIMULATOR_BASE_URL } from '../stack/playground-stack.js';
 import { parseCsv } from './csv-reader.js';
 import { planExperiments } from './plan-experiments.js';
 import { openResultFiles } from './result-files.js';
@@ -205,6 +205,30 @@ describe('runExperiments against the simulator with faults', () => {
     const row1 = outcome.results.find((result) => result.experiment.row === 1);
     expect(row1?.error?.code).toBe('aborted');
     expect(outcome).toMatchObject({ notRun: 3, interrupted: true });
+  });
+
+  it('lets a row wait for the rate limiter rather than fail it, and try again', async () => {
+    const planned = plan(experimentsCsv(3));
+    // As after a 429: no request may go for 45 s, longer than the limiter lets a call wait.
+    await stack.limiter.exhausted(SIMULATOR_BASE_URL, 'requests', 45_000);
+    const waits: number[] = [];
+    const stop = new AbortController();
+    const outcome = await runExperiments({
+      registry: stack.registry,
+      experiments: planned.experiments,
+      concurrency: 1,
+      stop: stop.signal,
+      onRateLimitWait: ({ row, waitMs }) => waits.push(row, waitMs),
+      // Time does not pass here, so the limiter refuses again; the second wait ends the run.
+      sleep: async () => {
+        if (waits.length === 4) stop.abort();
+      },
+    });
+    expect(waits).toEqual([1, expect.any(Number), 1, expect.any(Number)]);
+    expect(waits[1]).toBeGreaterThan(30_000);
+    // The row never ran: not a failed result, and nothing reached the simulator.
+    expect(outcome).toMatchObject({ results: [], notRun: 3, interrupted: true });
+    expect(stack.simulator.log.entries.length).toBe(0);
   });
 
   it('stops the run when results cannot be written, rather than pay for lost rows', async () => {

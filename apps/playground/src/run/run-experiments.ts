@@ -1,4 +1,11 @@
-import { type CallOptions, type ProviderRegistry, settle } from '@ply/core';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  type CallOptions,
+  type ChatResult,
+  type ProviderRegistry,
+  type Settled,
+  settle,
+} from '@ply/core';
 import { type ExperimentResult, experimentResult } from './experiment-result.js';
 import type { Experiment } from './plan-experiments.js';
 
@@ -34,22 +41,39 @@ export interface RunExperimentsOptions {
   timeoutMs?: number;
   /** Tags the calls carry, for budgets and ledgers. */
   tags?: readonly string[];
+  /** Told when a row waits for the rate limiter to have room, before it is tried again. */
+  onRateLimitWait?: (wait: { row: number; waitMs: number }) => void;
+  /** How a row waits for the rate limiter; resolves early when `signal` aborts. Tests pass their own. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunOutcome {
   /** In the order they finished (the order they were written). */
   results: ExperimentResult[];
-  /** Rows never started because the run was stopped. */
+  /** Rows without a result: the run stopped before they ran (or while they waited for room). */
   notRun: number;
   interrupted: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
 
+/** Recheck at least this often when the limiter names no wait, and at most once a window. */
+const MIN_RATE_WAIT_MS = 250;
+const MAX_RATE_WAIT_MS = 60_000;
+
+async function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal }).catch(() => {});
+}
+
 /**
  * Runs every experiment through the registry, `concurrency` at a time, turning failures
  * into results (via core's `settle`) rather than stopping the run. A sink that fails to
  * write (disk full) does stop it: results that cannot be kept should not be paid for.
+ *
+ * The stack's rate limiter makes a call wait for room up to its `maxWaitMs` (30 s), which
+ * suits interactive use; past that it refuses with `rate_limit_wait_exceeded` before the
+ * network. A batch has time, so such a row waits the time the limiter names and goes again,
+ * instead of filling the results with refusals once the run outgrows a minute's quota.
  */
 export async function runExperiments(options: RunExperimentsOptions): Promise<RunOutcome> {
   const { experiments, registry, signal, stop } = options;
@@ -62,23 +86,48 @@ export async function runExperiments(options: RunExperimentsOptions): Promise<Ru
   let sinkError: { error: unknown } | undefined;
   const stopped = () =>
     stop?.aborted === true || signal?.aborted === true || sinkError !== undefined;
+  const signals = [stop, signal].filter((entry) => entry !== undefined);
+  const waitSignal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
+  const sleep = options.sleep ?? sleepUnlessAborted;
+  let notRun = 0;
 
-  async function runOne(experiment: Experiment): Promise<void> {
+  /** The row's outcome and the latency of its last call; undefined when stopped first. */
+  async function call(
+    experiment: Experiment,
+  ): Promise<{ outcome: Settled<ChatResult>; latencyMs: number } | undefined> {
     const callOptions: CallOptions = {
-      metadata: {
-        tags: [...(options.tags ?? ['ply-run'])],
-        experimentRow: experiment.row,
-      },
+      metadata: { tags: [...(options.tags ?? ['ply-run'])], experimentRow: experiment.row },
       ...(signal === undefined ? {} : { signal }),
       ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     };
-    const started = performance.now();
+    for (;;) {
+      const started = performance.now();
+      const outcome = await settle(
+        registry.complete(experiment.target, experiment.request, callOptions),
+      );
+      const latencyMs = Math.round(performance.now() - started);
+      if (outcome.ok || outcome.error.code !== 'rate_limit_wait_exceeded') {
+        return { outcome, latencyMs };
+      }
+      const hinted = outcome.error.retryAfterMs ?? MIN_RATE_WAIT_MS;
+      const waitMs = Math.min(MAX_RATE_WAIT_MS, Math.max(MIN_RATE_WAIT_MS, hinted));
+      options.onRateLimitWait?.({ row: experiment.row, waitMs });
+      await sleep(waitMs, waitSignal);
+      // Stopped while waiting: the row never ran, so it is not a result.
+      if (stopped()) return undefined;
+    }
+  }
+
+  async function runOne(experiment: Experiment): Promise<void> {
     inFlight++;
-    const outcome = await settle(
-      registry.complete(experiment.target, experiment.request, callOptions),
-    );
-    const result = experimentResult(experiment, outcome, Math.round(performance.now() - started));
+    let result: ExperimentResult;
     try {
+      const called = await call(experiment);
+      if (called === undefined) {
+        notRun++;
+        return;
+      }
+      result = experimentResult(experiment, called.outcome, called.latencyMs);
       // One sink at a time, in order: a row is in the CSV before it is in the JSONL.
       for (const sink of sinks) await sink.write(result);
     } catch (error) {
@@ -109,7 +158,7 @@ export async function runExperiments(options: RunExperimentsOptions): Promise<Ru
   if (sinkError !== undefined) throw sinkError.error;
   return {
     results,
-    notRun: experiments.length - next,
+    notRun: notRun + experiments.length - next,
     interrupted: stop?.aborted === true || signal?.aborted === true,
   };
 }
