@@ -79,15 +79,17 @@ export {
   type ResolvedTarget,
 } from './provider-registry.js';
 export { createSeededRandom, mathRandom, type Random } from './random.js';
-export type {
-  ChatRequest,
-  ProviderOptions,
-  ProviderOptionsRegistry,
-  ReasoningEffort,
-  ResponseFormat,
-  ServiceTier,
-  ToolChoice,
-  ToolDefinition,
+export {
+  type ChatRequest,
+  type ProviderOptions,
+  type ProviderOptionsRegistry,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  type ResponseFormat,
+  SERVICE_TIERS,
+  type ServiceTier,
+  type ToolChoice,
+  type ToolDefinition,
 } from './request.js';
 export type { RateLimitSnapshot, ResponseMetadata } from './response-metadata.js';
 export type {

@@ -29,7 +29,26 @@ export type ResponseFormat =
 
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
 
+/** Every `ReasoningEffort`, weakest first: for validation and pickers. */
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = [
+  'none',
+  'minimal',
+  'low',
+  'medium',
+  'high',
+  'xhigh',
+];
+
 export type ServiceTier = 'auto' | 'default' | 'flex' | 'priority' | 'scale';
+
+/** Every `ServiceTier`: for validation and pickers. */
+export const SERVICE_TIERS: readonly ServiceTier[] = [
+  'auto',
+  'default',
+  'flex',
+  'priority',
+  'scale',
+];
 
 /**
  * Options only one provider understands. Providers declare theirs by augmenting this

@@ -1,4 +1,10 @@
-import type { ChatRequest, ReasoningEffort, ServiceTier } from '@ply/core';
+import {
+  type ChatRequest,
+  REASONING_EFFORTS,
+  type ReasoningEffort,
+  SERVICE_TIERS,
+  type ServiceTier,
+} from '@ply/core';
 import { ExperimentInputError } from './experiment-input-error.js';
 
 /** The request parameters an experiments file can set per row. */
@@ -6,16 +12,6 @@ export type RowParameters = Pick<
   ChatRequest,
   'temperature' | 'topP' | 'maxOutputTokens' | 'seed' | 'reasoningEffort' | 'serviceTier'
 >;
-
-const REASONING_EFFORTS: readonly ReasoningEffort[] = [
-  'none',
-  'minimal',
-  'low',
-  'medium',
-  'high',
-  'xhigh',
-];
-const SERVICE_TIERS: readonly ServiceTier[] = ['auto', 'default', 'flex', 'priority', 'scale'];
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;

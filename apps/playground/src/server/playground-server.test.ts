@@ -40,7 +40,7 @@ describe('the playground server', () => {
         const response = await fetch(`${url}${path}`);
         expect(response.status).toBe(404);
         expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
-        const body = await response.json();
+        const body = (await response.json()) as { error: Record<string, unknown> };
         expect(body.error).toMatchObject({ type: 'invalid_request_error', ply_code: 'not_found' });
       }
     });

@@ -1,5 +1,5 @@
 import { CHAT_ROLES } from '../messages.js';
-import type { ChatRequest } from '../request.js';
+import { type ChatRequest, REASONING_EFFORTS, SERVICE_TIERS } from '../request.js';
 import { checkNumber, checkOneOf, checkString, describe, invalid, isRecord } from './invalid.js';
 import { validateJsonSchema } from './validate-json-schema.js';
 
@@ -182,13 +182,6 @@ export function validateChatRequest(request: ChatRequest): void {
     }
   }
   checkString('user', request.user);
-  checkOneOf('reasoningEffort', request.reasoningEffort, [
-    'none',
-    'minimal',
-    'low',
-    'medium',
-    'high',
-    'xhigh',
-  ]);
-  checkOneOf('serviceTier', request.serviceTier, ['auto', 'default', 'flex', 'priority', 'scale']);
+  checkOneOf('reasoningEffort', request.reasoningEffort, REASONING_EFFORTS);
+  checkOneOf('serviceTier', request.serviceTier, SERVICE_TIERS);
 }
