@@ -277,6 +277,7 @@ export function createChat({ inspector, meter, onSettled }) {
           switch (event.type) {
             case 'start':
               stat('status', 'waiting');
+              inspector.started(event.circuitKey);
               break;
             case 'trace':
               inspector.record(event.record);

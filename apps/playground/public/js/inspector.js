@@ -168,6 +168,7 @@ export function createInspector() {
       clear(retries);
       clear(rawPane).append(h('p', { class: 'muted', text: 'Waiting for the result…' }));
       requestId.textContent = '–';
+      circuit.textContent = '–';
       attempts = new Map();
       row('policy', 'call', `${body.target} · ${body.stream ? 'stream' : 'complete'}`, 0);
     },
@@ -222,7 +223,7 @@ export function createInspector() {
           h('div', {
             class: 'retry',
             testid: 'retry-row',
-            text: `retry after attempt ${event.attempt}: waited ${ms(event.delayMs)} · ${event.reason}${event.code ? ` (${event.code})` : ''}`,
+            text: `retry after attempt ${event.attempt}: waits ${ms(event.delayMs)} · ${event.reason}${event.code ? ` (${event.code})` : ''}`,
           }),
         );
       } else if (record.type === 'resilience' && record.event.type === 'retry-gave-up') {
@@ -321,6 +322,11 @@ export function createInspector() {
     stopped() {
       row('error', 'stopped', 'the page closed the connection; the server aborted the call');
       clear(rawPane).append(h('p', { class: 'muted', text: 'No result: the call was stopped.' }));
+    },
+
+    /** The call started: its circuit is known by key until the call reports its state. */
+    started(key) {
+      circuit.textContent = `… ${key}`;
     },
 
     circuit(value) {
