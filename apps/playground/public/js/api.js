@@ -11,6 +11,30 @@ export class ApiError extends Error {
   }
 }
 
+// Off loopback the server asks for its gateway key on /api too. The user types it once;
+// it stays in this tab's session storage, never in the page.
+const KEY_STORE = 'ply-gateway-key';
+
+function authorised(headers = {}) {
+  const key = sessionStorage.getItem(KEY_STORE);
+  return key ? { ...headers, authorization: `Bearer ${key}` } : headers;
+}
+
+/** Runs `send`; after a 401 asks for the gateway key (unless another call just did) and retries. */
+async function withGatewayKey(send) {
+  const sentWith = sessionStorage.getItem(KEY_STORE);
+  const response = await send();
+  if (response.status !== 401) return response;
+  if (sessionStorage.getItem(KEY_STORE) === sentWith) {
+    const key = globalThis.prompt(
+      'This playground needs its gateway key (--gateway-key / PLY_GATEWAY_KEY):',
+    );
+    if (!key) return response;
+    sessionStorage.setItem(KEY_STORE, key.trim());
+  }
+  return send();
+}
+
 async function parse(response) {
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(body, response.status);
@@ -18,17 +42,23 @@ async function parse(response) {
 }
 
 export async function getJson(path, options = {}) {
-  return parse(await fetch(path, { signal: options.signal, cache: 'no-store' }));
+  return parse(
+    await withGatewayKey(() =>
+      fetch(path, { headers: authorised(), signal: options.signal, cache: 'no-store' }),
+    ),
+  );
 }
 
 export async function sendJson(method, path, body, options = {}) {
   return parse(
-    await fetch(path, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal,
-    }),
+    await withGatewayKey(() =>
+      fetch(path, {
+        method,
+        headers: authorised({ 'content-type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
+      }),
+    ),
   );
 }
 
@@ -38,12 +68,14 @@ export async function sendJson(method, path, body, options = {}) {
  * which the server takes as the call's abort.
  */
 export async function postForEvents(path, body, { signal, onEvent }) {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-    signal,
-  });
+  const response = await withGatewayKey(() =>
+    fetch(path, {
+      method: 'POST',
+      headers: authorised({ 'content-type': 'application/json', accept: 'text/event-stream' }),
+      body: JSON.stringify(body),
+      signal,
+    }),
+  );
   if (!response.ok || response.body === null) await parse(response);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';

@@ -72,6 +72,7 @@ export function parseChatInput(body: unknown, stack: PlaygroundStack): ChatInput
   if (stream !== undefined && typeof stream !== 'boolean') invalid('stream', 'must be a boolean');
   if (!isRecord(request)) invalid('request', 'must be a chat request object');
   for (const key of Object.keys(request)) {
+    if (key === 'model') invalid('request.model', 'the model comes from `target` (provider:model)');
     if (!REQUEST_FIELDS.has(key)) invalid(`request.${key}`, 'is not a ChatRequest field');
   }
   const chatRequest = { ...request, model } as unknown as ChatRequest;

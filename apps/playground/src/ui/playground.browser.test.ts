@@ -4,6 +4,12 @@ import { startSimulator } from '@ply/simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../config/playground-config.js';
+import { startPlaygroundServer } from '../server/playground-server.js';
+import {
+  DRIFT_FIELD,
+  type DriftingProxy,
+  startDriftingProxy,
+} from './drifting-proxy.test-support.js';
 import { plantedKey, startTestPlayground, type TestPlayground } from './ui.test-support.js';
 
 /**
@@ -47,6 +53,7 @@ const PROMPT =
 describe('the playground in a browser', () => {
   const key = plantedKey();
   let upstream: Awaited<ReturnType<typeof startSimulator>>;
+  let proxy: DriftingProxy;
   let playground: TestPlayground;
   let browser: Browser;
   let page: Page;
@@ -72,8 +79,10 @@ describe('the playground in a browser', () => {
     await mkdir(SCREENSHOTS, { recursive: true });
     // A second provider holding a key, as a user with OPENAI_API_KEY has: a loopback
     // simulator stands in for OpenAI, so the compare can span two providers.
+    // It drifts from the spec as compatible servers do: one field more in every chunk.
     upstream = await startSimulator({ port: 0 });
-    const config = configFromEnvironment({ OPENAI_API_KEY: key, OPENAI_BASE_URL: upstream.url });
+    proxy = await startDriftingProxy(upstream.url);
+    const config = configFromEnvironment({ OPENAI_API_KEY: key, OPENAI_BASE_URL: proxy.url });
     playground = await startTestPlayground({
       providers: config.providers,
       defaultTarget: 'simulator:gpt-4o-mini',
@@ -100,6 +109,7 @@ describe('the playground in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await playground?.close();
+    await proxy?.close();
     await upstream?.close();
   });
 
@@ -210,6 +220,64 @@ describe('the playground in a browser', () => {
   );
 
   it(
+    'highlights the fields of the raw result that the OpenAI spec does not describe',
+    async () => {
+      await page.getByTestId('tab-chat').click();
+      await page.getByTestId('target').fill('openai:gpt-4o-mini');
+      await page.getByTestId('prompt').fill('Drift check');
+      await page.getByTestId('send').click();
+      await poll(() => text('stat-status')).toBe('done');
+      await page.getByTestId('itab-raw').click();
+      await poll(() => text('unknown-count')).toMatch(/^\d+ field\(s\) outside the spec$/);
+      const unknown = page.getByTestId('unknown-field');
+      expect(await unknown.count()).toBeGreaterThan(1);
+      expect(await unknown.first().getAttribute('title')).toBe(
+        `[0].${DRIFT_FIELD}: not in the OpenAI spec`,
+      );
+      expect(await unknown.first().textContent()).toContain(`"${DRIFT_FIELD}"`);
+      await shot('06-unknown-fields');
+      await page.getByTestId('target').fill('simulator:gpt-4o-mini');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'answers a tool call with "answer for me", and the model continues with the result',
+    async () => {
+      await page.getByTestId('tools-example').click();
+      expect(await page.getByTestId('target').inputValue()).toBe('simulator:sim-tools');
+      await page.getByTestId('prompt').fill('What is the weather in Oslo?');
+      await page.getByTestId('send').click();
+      await page.getByTestId('tool-call').first().waitFor();
+      expect(await text('tool-call')).toMatch(/^get_weather\(\{"city":/);
+      await shot('07-tool-call');
+      await page.getByTestId('tool-answer-for-me').click();
+      await poll(() => text('stat-status')).toBe('done');
+      expect(await text('answer-text')).toContain('simulated by the playground');
+      await page.getByTestId('tools-on').uncheck();
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
+    'shows structured output parsed and validated against its schema',
+    async () => {
+      await page.getByTestId('schema-example').click();
+      expect(await page.getByTestId('target').inputValue()).toBe('simulator:sim-json');
+      await page.getByTestId('prompt').fill('Invent a city');
+      await page.getByTestId('send').click();
+      await poll(() => text('stat-status')).toBe('done');
+      await page.getByTestId('itab-raw').click();
+      expect(await text('structured-valid')).toBe('valid against the schema');
+      expect(await text('structured-value')).toMatch(/"population": \d+/);
+      await shot('08-structured');
+      await page.getByTestId('schema-on').uncheck();
+      await page.getByTestId('target').fill('simulator:gpt-4o-mini');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'shows a retry in the inspector after a 429 is injected with the fault toggle',
     async () => {
       await page.getByTestId('tab-chat').click();
@@ -230,7 +298,7 @@ describe('the playground in a browser', () => {
       expect(await text('retry-gave-up')).toMatch(/^gave up after 3 attempts/);
       expect(await text('stat-attempts')).toBe('3');
       expect(await page.getByTestId('timeline-retry').count()).toBe(2);
-      await shot('06-retry');
+      await shot('09-retry');
 
       await page.getByTestId('fault-toggle-rate-limit').uncheck();
       await poll(() => page.getByTestId('fault-rate-limit').getAttribute('class')).toBe('');
@@ -242,6 +310,7 @@ describe('the playground in a browser', () => {
   it(
     'stops a stream with the stop button: the partial answer stays and the call is settled at an estimate',
     async () => {
+      const callsBefore = Number.parseInt(await text('session-calls'), 10);
       await page.getByTestId('target').fill('simulator:sim-lorem');
       await page.getByTestId('prompt').fill('write 400 words');
       await page.getByTestId('send').click();
@@ -251,9 +320,10 @@ describe('the playground in a browser', () => {
       const partial = await text('answer-text');
       expect(partial.split(' ').length).toBeLessThan(400);
       // The server saw the connection close, aborted the call and settled its budget.
-      await poll(() => text('session-calls')).toMatch(/^4 \(.*1 estimated\)$/);
+      await poll(() => text('session-calls')).toMatch(/\b1 estimated\)$/);
+      expect(Number.parseInt(await text('session-calls'), 10)).toBe(callsBefore + 1);
       expect(await text('answer-text')).toBe(partial);
-      await shot('07-stopped');
+      await shot('10-stopped');
       await page.getByTestId('target').fill('simulator:gpt-4o-mini');
     },
     STEP_TIMEOUT_MS,
@@ -270,9 +340,33 @@ describe('the playground in a browser', () => {
       expect(code).toContain('apiKey: process.env.OPENAI_API_KEY');
       expect(code).toContain('costTracking(');
       expect(code).toContain('resilience(');
-      await shot('08-export');
+      await shot('11-export');
       await expectNoKey();
       expect(pageErrors).toEqual([]);
+    },
+    STEP_TIMEOUT_MS,
+  );
+  it(
+    'asks once for the gateway key when the server wants one, and keeps it off the page',
+    async () => {
+      const gatewayKey = ['gw', 'playground', 'browser', 'test'].join('-');
+      const guarded = await startPlaygroundServer({ stack: playground.stack, port: 0, gatewayKey });
+      const guardedPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      let asked = 0;
+      guardedPage.on('dialog', (dialog) => {
+        asked += 1;
+        void dialog.accept(gatewayKey);
+      });
+      try {
+        await guardedPage.goto(guarded.url);
+        await poll(() => guardedPage.getByTestId('connection').textContent()).toBe('live');
+        expect(await guardedPage.getByTestId('target').inputValue()).toBe('simulator:gpt-4o-mini');
+        expect(asked).toBe(1);
+        expect(await guardedPage.content()).not.toContain(gatewayKey);
+      } finally {
+        await guardedPage.close();
+        await guarded.close();
+      }
     },
     STEP_TIMEOUT_MS,
   );
