@@ -5,6 +5,7 @@ import { postForEvents, sendJson } from './api.js';
 import { byId, clear, h, put, show } from './dom.js';
 import { cost, int, ms } from './format.js';
 import { readParams, showProblems } from './params.js';
+import { showToolCalls } from './tool-calls.js';
 
 function messageView(role, text, testid = `message-${role}`) {
   const body = h('div', {
@@ -24,16 +25,6 @@ function messageView(role, text, testid = `message-${role}`) {
 
 function toolCallText(call) {
   return `${call.name ?? '…'}(${call.arguments ?? ''})`;
-}
-
-/** What "answer for me" sends back: a canned result that says where it came from. */
-function cannedResult(call) {
-  return JSON.stringify({
-    ok: true,
-    tool: call.name,
-    input: call.input,
-    result: 'simulated by the playground',
-  });
 }
 
 export function createChat({ inspector, meter, onSettled }) {
@@ -90,64 +81,12 @@ export function createChat({ inspector, meter, onSettled }) {
     show(errorBox);
   }
 
-  function showToolCalls(calls) {
-    const inputs = calls.map(() =>
-      h('textarea', {
-        rows: 2,
-        testid: 'tool-result',
-        placeholder: 'Result for the model (JSON or text)',
-      }),
-    );
-    const answer = (results) => {
-      calls.forEach((call, index) => {
-        const content = results[index];
-        conversation.push({ role: 'tool', toolCallId: call.id, content });
-        append(messageView('tool', `${call.name} → ${content}`));
-      });
-      show(toolPanel, false);
-      run(readParams());
-    };
-    put(
-      clear(toolPanel),
-      h('div', {
-        class: 'section-title',
-        text: `The model called ${calls.length} tool(s): answer each, or let the playground answer.`,
-      }),
-      calls.map((call, index) =>
-        h(
-          'div',
-          { class: 'tool-call', testid: 'tool-call' },
-          h('div', { class: 'mono', text: `${call.name}(${call.arguments})` }),
-          inputs[index],
-        ),
-      ),
-      h(
-        'div',
-        { class: 'row' },
-        h('button', {
-          type: 'button',
-          class: 'primary',
-          testid: 'tool-send',
-          text: 'Send results',
-          onClick: () => {
-            const missing = inputs.findIndex((input) => input.value.trim() === '');
-            if (missing !== -1) {
-              inputs[missing].focus();
-              return;
-            }
-            answer(inputs.map((input) => input.value.trim()));
-          },
-        }),
-        h('button', {
-          type: 'button',
-          testid: 'tool-answer-for-me',
-          text: 'Answer for me',
-          onClick: () =>
-            answer(calls.map((call, index) => inputs[index].value.trim() || cannedResult(call))),
-        }),
-      ),
-    );
-    show(toolPanel);
+  function answerToolCalls(calls, results) {
+    calls.forEach((call, index) => {
+      conversation.push({ role: 'tool', toolCallId: call.id, content: results[index] });
+      append(messageView('tool', `${call.name} → ${results[index]}`));
+    });
+    run(readParams());
   }
 
   async function run(params) {
@@ -253,7 +192,11 @@ export function createChat({ inspector, meter, onSettled }) {
               })),
             }),
       });
-      if (result.toolCalls.length > 0) showToolCalls(result.toolCalls);
+      if (result.toolCalls.length > 0) {
+        showToolCalls(toolPanel, result.toolCalls, (results) =>
+          answerToolCalls(result.toolCalls, results),
+        );
+      }
     };
 
     const onFailure = (payload) => {
@@ -261,7 +204,7 @@ export function createChat({ inspector, meter, onSettled }) {
       view.node.classList.remove('streaming');
       view.node.classList.add('failed');
       view.body.textContent = error.partialText ?? text;
-      view.meta.textContent = `failed: ${error.code} · not kept in the conversation`;
+      view.meta.textContent = `failed: ${error.code} · not kept in the conversation; Send with an empty box retries`;
       stat('status', `failed: ${error.code}`);
       stat('latency', ms(payload.timing?.durationMs));
       stat('attempts', String(payload.attempts ?? '–'));

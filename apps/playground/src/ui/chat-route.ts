@@ -72,12 +72,14 @@ export const chatRoute: UiRoute = async (context, request, response) => {
   try {
     // Inside `trace.run`, so the inspecting fetch and the policies find this call's trace.
     const result = await trace.run(() => call(context, input, controller.signal, onEvent));
+    // Timed before the checks below, which are the playground's work, not the call's.
+    const timing = timingOf(startedAt, firstContentAt, result.usage.outputTokens);
     send({
       type: 'result',
       result,
       unknownFields: unknownFieldsOf(result.raw, input.stream),
       structured: checkStructured(input.request, result),
-      timing: timingOf(startedAt, firstContentAt, result.usage.outputTokens),
+      timing,
       attempts: trace.attempts,
       circuit: await circuit(context, key),
     });
