@@ -1,10 +1,4 @@
-import {
-  type ChatRequest,
-  REASONING_EFFORTS,
-  type ReasoningEffort,
-  SERVICE_TIERS,
-  type ServiceTier,
-} from '@ply/core';
+import { type ChatRequest, REASONING_EFFORTS, SERVICE_TIERS } from '@ply/core';
 import { ExperimentInputError } from './experiment-input-error.js';
 
 /** The request parameters an experiments file can set per row. */

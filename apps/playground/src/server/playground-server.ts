@@ -45,7 +45,7 @@ export async function startPlaygroundServer(
     );
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const secrets = gatewayKey === undefined ? [] : [gatewayKey];
+  const secrets = [...options.stack.secrets, ...(gatewayKey === undefined ? [] : [gatewayKey])];
   const handlers: RouteHandler[] = [
     createGatewayHandler(options.stack, { maxBodyBytes }),
     createUiApiHandler(options.stack, { maxBodyBytes }),

@@ -67,6 +67,8 @@ export interface PlaygroundStack {
   readonly breaker: CircuitBreaker;
   readonly limiter: RateLimiter;
   readonly providers: readonly ProviderSummary[];
+  /** The providers' keys: for redaction only, so that nothing the server sends carries one. */
+  readonly secrets: readonly string[];
   /** Every policy decision, as it happens; returns the unsubscribe function. */
   onEvent(listener: (event: StackEvent) => void): () => void;
   /** The limiter's headroom for a key (a provider's base URL), read without taking any. */
@@ -121,10 +123,12 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
 
   const registry = new ProviderRegistry();
   const providers: ProviderSummary[] = [];
+  const secrets: string[] = [];
   for (const entry of config.providers) {
     const base = baseProvider(entry, simulator);
     registry.register(entry.id, wrapProvider(base, ...layers));
     providers.push({ id: entry.id, kind: entry.kind, baseURL: base.baseURL ?? '' });
+    if ('apiKey' in entry && entry.apiKey !== undefined) secrets.push(entry.apiKey);
   }
 
   async function dimension(key: string, name: 'requests' | 'tokens'): Promise<DimensionHeadroom> {
@@ -149,6 +153,7 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
     breaker,
     limiter,
     providers,
+    secrets,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -9,7 +9,6 @@ import { modelsRoute } from './models-route.js';
 import { stateRoute } from './state-route.js';
 import type { UiContext, UiRoute } from './ui-context.js';
 import { UiSession } from './ui-session.js';
-import { stackSecrets } from './wire.js';
 
 export interface UiApiOptions {
   maxBodyBytes: number;
@@ -37,7 +36,7 @@ export function createUiApiHandler(stack: PlaygroundStack, options: UiApiOptions
   const context: UiContext = {
     stack,
     session: new UiSession(stack),
-    secrets: stackSecrets(stack),
+    secrets: stack.secrets,
     maxBodyBytes: options.maxBodyBytes,
   };
   return async (request, response, url) => {

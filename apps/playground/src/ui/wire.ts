@@ -1,21 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { AbortedError, InvalidRequestError, StreamInterruptedError, toPlyError } from '@ply/core';
 import { writeEvent } from '../server/http-io.js';
-import type { PlaygroundStack } from '../stack/playground-stack.js';
 
 /** Anything shaped like an OpenAI key, wherever it came from (a prompt, an upstream echo). */
 const KEY_SHAPED = /\bsk-[A-Za-z0-9_-]{8,}/g;
-
-/** The keys this stack holds: they must never leave the server, whatever carries them. */
-export function stackSecrets(stack: PlaygroundStack): string[] {
-  const secrets: string[] = [];
-  for (const provider of stack.config.providers) {
-    if ('apiKey' in provider && provider.apiKey !== undefined && provider.apiKey.length >= 4) {
-      secrets.push(provider.apiKey);
-    }
-  }
-  return secrets;
-}
 
 /**
  * JSON for the page, with the stack's keys and anything key-shaped masked. The last line
