@@ -31,7 +31,8 @@ if (first === 'help' || first === '--help' || first === '-h') {
   process.stdout.write(HELP);
 } else {
   const named = first !== undefined && !first.startsWith('-');
-  const command = commands[named ? first : 'serve'];
+  const name = named ? first : 'serve';
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (command === undefined) {
     process.stderr.write(`ply: unknown command "${first}"\n\n${HELP}`);
     process.exitCode = 2;

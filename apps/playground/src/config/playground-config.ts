@@ -129,11 +129,12 @@ export function configFromEnvironment(env: Environment): PlaygroundConfig {
       ...(baseURL === undefined ? {} : { baseURL }),
     });
   }
-  const real = providers.length > 1;
+  // A base URL alone is usually a local server whose models we cannot guess: the
+  // simulator stays the default, and the page lists that server's models.
   return {
     ...DEFAULT_CONFIG,
     providers,
-    defaultTarget: real ? 'openai:gpt-4o-mini' : `${SIMULATOR_ID}:gpt-4o-mini`,
+    defaultTarget: apiKey === undefined ? `${SIMULATOR_ID}:gpt-4o-mini` : 'openai:gpt-4o-mini',
   };
 }
 

@@ -47,6 +47,11 @@ const WIRE: Readonly<Record<string, WireShape>> = {
   timeout: { status: 504, type: 'server_error', code: 'timeout' },
   aborted: { status: 499, type: 'invalid_request_error', code: 'aborted' },
 };
+const REFUSED_BEFORE_ANY_ATTEMPT: ReadonlySet<string> = new Set([
+  'rate_limit_wait_exceeded',
+  'circuit_open',
+  'bulkhead_full',
+]);
 const UNEXPECTED: WireShape = { status: 500, type: 'server_error', code: null };
 
 export interface WireError {
@@ -58,7 +63,8 @@ export interface WireError {
 
 /**
  * Any failure as OpenAI's error envelope with a fitting status. `x-should-retry` carries
- * ply's verdict, so an OpenAI client does not retry a budget refusal or a quota 429.
+ * ply's verdict, so an OpenAI client does not retry what ply retried already, nor a
+ * budget refusal or a quota 429.
  * Messages are redacted of anything key-shaped and of the `secrets` given.
  */
 export function toWireError(failure: unknown, secrets: readonly string[] = []): WireError {
@@ -67,7 +73,11 @@ export function toWireError(failure: unknown, secrets: readonly string[] = []): 
   const isUpstreamStatus = error.status !== undefined && error.status >= 400 && error.status < 600;
   const status =
     isUpstreamStatus && shape.status !== 499 ? (error.status ?? shape.status) : shape.status;
-  const headers: Record<string, string> = { 'x-should-retry': String(error.retryable) };
+  // ply has already retried what could succeed: a client retrying on top multiplies calls.
+  // Only a refusal made before any attempt (limiter, breaker, bulkhead) is worth a retry,
+  // after the wait it names.
+  const refusedUntried = REFUSED_BEFORE_ANY_ATTEMPT.has(error.code);
+  const headers: Record<string, string> = { 'x-should-retry': String(refusedUntried) };
   if (error.retryAfterMs !== undefined) {
     headers['retry-after-ms'] = String(Math.ceil(error.retryAfterMs));
     headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));

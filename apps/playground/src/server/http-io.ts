@@ -13,13 +13,22 @@ export type RouteHandler = (
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads a JSON body, refusing one larger than `maxBytes` (413) or not JSON (400) with an
- * `InvalidRequestError` naming `body`. Keys that could pollute prototypes are dropped.
+ * Reads a JSON body, refusing one that is not declared JSON (415: a cross-site form or
+ * `text/plain` post cannot be, without a CORS preflight this server never grants), larger
+ * than `maxBytes` (413) or not JSON (400), with an `InvalidRequestError` naming the field.
+ * `__proto__` keys are dropped, so no later spread or merge can set a prototype.
  */
 export async function readJsonBody(
   request: IncomingMessage,
   maxBytes = DEFAULT_MAX_BODY_BYTES,
 ): Promise<unknown> {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new InvalidRequestError('The request body must be sent as application/json', {
+      field: 'content-type',
+      status: 415,
+    });
+  }
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const parts: Buffer[] = [];
@@ -31,9 +40,7 @@ export async function readJsonBody(
   }
   const text = Buffer.concat(parts).toString('utf8');
   try {
-    return JSON.parse(text, (key, value) =>
-      key === '__proto__' || key === 'constructor' || key === 'prototype' ? undefined : value,
-    );
+    return JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value));
   } catch {
     throw new InvalidRequestError('The request body is not valid JSON', {
       field: 'body',

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { ConfigurationError } from '@ply/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../config/playground-config.js';
@@ -34,15 +35,41 @@ describe('the playground server', () => {
     });
   });
 
-  it('answers unknown routes and escapes from public/ with a 404 envelope and a request id', async () => {
+  it('answers unknown routes and files outside public/ with a 404 envelope and a request id', async () => {
     await withServer({}, async ({ url }) => {
-      for (const path of ['/nothing-here', '/..%2Fpackage.json', '/../package.json']) {
+      for (const path of ['/nothing-here', '/package.json', '/api.js']) {
         const response = await fetch(`${url}${path}`);
         expect(response.status).toBe(404);
         expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
         const body = (await response.json()) as { error: Record<string, unknown> };
         expect(body.error).toMatchObject({ type: 'invalid_request_error', ply_code: 'not_found' });
       }
+    });
+  });
+
+  it('refuses other sites: a foreign Origin, or a Host rebound to this address', async () => {
+    await withServer({}, async ({ url }) => {
+      const port = new URL(url).port;
+      const call = (headers: Record<string, string>) =>
+        new Promise<number>((resolve, reject) => {
+          const request = httpRequest(
+            { host: '127.0.0.1', port, path: '/v1/models', headers },
+            (response) => {
+              response.resume();
+              resolve(response.statusCode ?? 0);
+            },
+          );
+          request.on('error', reject);
+          request.end();
+        });
+      expect(await call({ host: `127.0.0.1:${port}` })).toBe(200);
+      expect(await call({ host: `localhost:${port}`, origin: `http://localhost:${port}` })).toBe(
+        200,
+      );
+      expect(await call({ host: `127.0.0.1:${port}`, origin: 'http://attacker.example' })).toBe(
+        403,
+      );
+      expect(await call({ host: `attacker.example:${port}` })).toBe(403);
     });
   });
 

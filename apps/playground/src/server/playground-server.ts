@@ -1,7 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthenticationError, ConfigurationError, NotFoundError } from '@ply/core';
+import {
+  AuthenticationError,
+  ConfigurationError,
+  NotFoundError,
+  PermissionDeniedError,
+} from '@ply/core';
 import { createGatewayHandler } from '../gateway/gateway-handler.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { createUiApiHandler } from '../ui/ui-api.js';
@@ -57,6 +62,10 @@ export async function startPlaygroundServer(
     const url = new URL(request.url ?? '/', 'http://playground.local');
     try {
       const guarded = url.pathname.startsWith('/v1/') || url.pathname.startsWith('/api/');
+      // Keyless, the server trusts only this machine: refuse other sites' pages, whether
+      // they post across origins or rebind a DNS name to 127.0.0.1 to read the answers.
+      if (gatewayKey === undefined)
+        refuseForeignPages(request.headers, localHosts(server), guarded);
       if (
         guarded &&
         gatewayKey !== undefined &&
@@ -89,6 +98,29 @@ export async function startPlaygroundServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The `Host` values a loopback server answers to. */
+function localHosts(server: Server): Set<string> {
+  const { port } = server.address() as AddressInfo;
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+}
+
+function refuseForeignPages(
+  headers: IncomingHttpHeaders,
+  hosts: ReadonlySet<string>,
+  guarded: boolean,
+): void {
+  const host = headers.host?.toLowerCase() ?? '';
+  if (!hosts.has(host)) {
+    throw new PermissionDeniedError(`Host "${host}" is not this playground's address`, {
+      status: 403,
+    });
+  }
+  const origin = headers.origin;
+  if (guarded && origin !== undefined && origin.toLowerCase() !== `http://${host}`) {
+    throw new PermissionDeniedError(`Requests from ${origin} are not accepted`, { status: 403 });
+  }
 }
 
 function hasKey(header: string | undefined, key: string): boolean {

@@ -1,6 +1,7 @@
 import { redactSecrets } from '@ply/core';
 import { createParser } from 'eventsource-parser';
 import { CallTrace } from './call-trace.js';
+import { publicURL } from './public-url.js';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -21,7 +22,7 @@ export function inspectingFetch(base: Fetch, secrets: readonly string[] = []): F
       type: 'request',
       attempt,
       method,
-      url,
+      url: publicURL(url, secrets),
       headers: redactedHeaders(new Headers(init?.headers), secrets),
       body: bodyOf(init?.body),
     });

@@ -1,4 +1,4 @@
-import { type Provider, ProviderRegistry, wrapProvider } from '@ply/core';
+import { type Provider, ProviderRegistry, redactSecrets, wrapProvider } from '@ply/core';
 import {
   type BudgetEvent,
   BudgetManager,
@@ -19,11 +19,12 @@ import { createSimulator, type Simulator } from '@ply/simulator';
 import type { PlaygroundConfig, ProviderConfig } from '../config/playground-config.js';
 import { CallTrace } from './call-trace.js';
 import { inspectingFetch } from './inspecting-fetch.js';
+import { publicURL, urlPassword } from './public-url.js';
 
 /** Where the embedded simulator answers; it never leaves the process. */
 export const SIMULATOR_BASE_URL = 'http://simulator.invalid/v1';
 
-/** What the UI may know of a provider: never its key. */
+/** What the UI may know of a provider: never its key, nor credentials in its URL. */
 export interface ProviderSummary {
   id: string;
   kind: ProviderConfig['kind'];
@@ -67,8 +68,10 @@ export interface PlaygroundStack {
   readonly breaker: CircuitBreaker;
   readonly limiter: RateLimiter;
   readonly providers: readonly ProviderSummary[];
-  /** The providers' keys: for redaction only, so that nothing the server sends carries one. */
+  /** The providers' keys (and passwords in their URLs): for redaction only. */
   readonly secrets: readonly string[];
+  /** `text` with every secret of the stack, and anything key-shaped, masked. */
+  redact(text: string): string;
   /** Every policy decision, as it happens; returns the unsubscribe function. */
   onEvent(listener: (event: StackEvent) => void): () => void;
   /** The limiter's headroom for a key (a provider's base URL), read without taking any. */
@@ -122,13 +125,13 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
   ];
 
   const registry = new ProviderRegistry();
+  const secrets = config.providers.flatMap(secretsOf);
   const providers: ProviderSummary[] = [];
-  const secrets: string[] = [];
   for (const entry of config.providers) {
-    const base = baseProvider(entry, simulator);
+    const base = baseProvider(entry, simulator, secrets);
     registry.register(entry.id, wrapProvider(base, ...layers));
-    providers.push({ id: entry.id, kind: entry.kind, baseURL: base.baseURL ?? '' });
-    if ('apiKey' in entry && entry.apiKey !== undefined) secrets.push(entry.apiKey);
+    const baseURL = base.baseURL === undefined ? '' : publicURL(base.baseURL, secrets);
+    providers.push({ id: entry.id, kind: entry.kind, baseURL });
   }
 
   async function dimension(key: string, name: 'requests' | 'tokens'): Promise<DimensionHeadroom> {
@@ -154,6 +157,7 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
     limiter,
     providers,
     secrets,
+    redact: (text) => redactSecrets(text, secrets),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -171,7 +175,17 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
   };
 }
 
-function baseProvider(entry: ProviderConfig, simulator: Simulator): Provider {
+function secretsOf(entry: ProviderConfig): string[] {
+  if (entry.kind === 'simulator') return [];
+  const url = entry.kind === 'openai' ? entry.baseURL : entry.endpoint;
+  return [entry.apiKey, urlPassword(url)].filter((secret) => secret !== undefined);
+}
+
+function baseProvider(
+  entry: ProviderConfig,
+  simulator: Simulator,
+  secrets: readonly string[],
+): Provider {
   switch (entry.kind) {
     case 'simulator':
       // The simulator takes any key; this one only marks where calls came from.
@@ -183,7 +197,6 @@ function baseProvider(entry: ProviderConfig, simulator: Simulator): Provider {
       });
     case 'openai': {
       const { kind: _kind, apiKey, ...options } = entry;
-      const secrets = apiKey === undefined ? [] : [apiKey];
       return new OpenAIProvider({
         ...options,
         ...(apiKey === undefined ? {} : { apiKey }),
@@ -192,7 +205,6 @@ function baseProvider(entry: ProviderConfig, simulator: Simulator): Provider {
     }
     case 'azure': {
       const { kind: _kind, apiKey, ...options } = entry;
-      const secrets = apiKey === undefined ? [] : [apiKey];
       return createAzureOpenAIProvider({
         ...options,
         ...(apiKey === undefined ? {} : { apiKey }),

@@ -19,15 +19,26 @@ describe('the UI API routing', () => {
     expect(await errorOf(wrongMethod)).toMatchObject({ ply_code: 'invalid_request' });
   });
 
-  it('refuses a body that is not JSON, or too large, naming the body', async () => {
+  it('refuses a body that is not declared JSON, not JSON, or too large, naming the field', async () => {
+    // A cross-site form can post text/plain without a preflight: it never gets in.
+    const plain = await fetch(`${playground.url}/api/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ fault: 'quota', mode: 'on' }),
+    });
+    expect(plain.status).toBe(415);
+    expect(await errorOf(plain)).toMatchObject({ param: 'content-type' });
+    const json = { 'content-type': 'application/json' };
     const notJson = await fetch(`${playground.url}/api/estimate`, {
       method: 'POST',
+      headers: json,
       body: '{nope',
     });
     expect(notJson.status).toBe(400);
     expect(await errorOf(notJson)).toMatchObject({ param: 'body' });
     const huge = await fetch(`${playground.url}/api/estimate`, {
       method: 'POST',
+      headers: json,
       body: JSON.stringify({
         target: 'simulator:gpt-4o-mini',
         request: { messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] },
