@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, startPlaygroundServer } from '../server/playground-server.js';
+import {
+  DEFAULT_PORT,
+  type RunningPlayground,
+  startPlaygroundServer,
+} from '../server/playground-server.js';
 import { openStack } from './open-stack.js';
 
 const HELP = `Usage: ply serve [options]
@@ -33,12 +37,22 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   const stack = await openStack(values.config);
   const gatewayKey = values['gateway-key'] ?? process.env.PLY_GATEWAY_KEY;
-  const running = await startPlaygroundServer({
-    stack,
-    host: values.host,
-    port,
-    ...(gatewayKey === undefined ? {} : { gatewayKey }),
-  });
+  let running: RunningPlayground;
+  try {
+    running = await startPlaygroundServer({
+      stack,
+      host: values.host,
+      port,
+      ...(gatewayKey === undefined ? {} : { gatewayKey }),
+    });
+  } catch (error) {
+    await stack.dispose();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`ply serve: port ${port} is in use; pick another with --port\n`);
+      return 1;
+    }
+    throw error;
+  }
   const providers = stack.providers.map((provider) => provider.id).join(', ');
   process.stdout.write(
     `ply playground: ${running.url}  (gateway: ${running.url}/v1; providers: ${providers}; default ${stack.config.defaultTarget})\n`,

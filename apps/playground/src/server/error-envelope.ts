@@ -70,9 +70,10 @@ export interface WireError {
 export function toWireError(failure: unknown, secrets: readonly string[] = []): WireError {
   const error: PlyError = toPlyError(failure);
   const shape = WIRE[error.code] ?? UNEXPECTED;
-  const isUpstreamStatus = error.status !== undefined && error.status >= 400 && error.status < 600;
-  const status =
-    isUpstreamStatus && shape.status !== 499 ? (error.status ?? shape.status) : shape.status;
+  // An error that carries its own status (the upstream's, or one a route chose: 404,
+  // 405, 413, 415) keeps it; an abort is always 499.
+  const ownStatus = error.status !== undefined && error.status >= 400 && error.status < 600;
+  const status = ownStatus && shape.status !== 499 ? (error.status ?? shape.status) : shape.status;
   // ply has already retried what could succeed: a client retrying on top multiplies calls.
   // Only a refusal made before any attempt (limiter, breaker, bulkhead) is worth a retry,
   // after the wait it names.

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteHandler } from './http-io.js';
 
 /** The browser UI: plain files, no build step. The same path from `src/` and `dist/`. */
-export const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
