@@ -8,13 +8,13 @@ import {
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { createSimulator } from '@ply/simulator';
 import { describe, expect, it } from 'vitest';
-import { BudgetManager } from '../budgets/index.js';
+import { type BudgetEvent, BudgetManager } from '../budgets/index.js';
 import { UsageLedger } from '../ledger/usage-ledger.js';
 import { costTracking } from './cost-tracking.js';
 
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
 
-function stack(options: { budgetUsd?: number } = {}) {
+function stack(options: { budgetUsd?: number; onBudgetEvent?: (event: BudgetEvent) => void } = {}) {
   const simulator = createSimulator();
   const openai: Provider = createOpenAIProvider({
     apiKey: 'sk-test',
@@ -27,6 +27,7 @@ function stack(options: { budgetUsd?: number } = {}) {
       ? undefined
       : new BudgetManager({
           limits: [{ scope: 'user', limit: options.budgetUsd, period: 'total' }],
+          ...(options.onBudgetEvent ? { onEvent: options.onBudgetEvent } : {}),
         });
   const provider = wrapProvider(
     openai,
@@ -135,6 +136,83 @@ describe('costTracking', () => {
       provider.complete({ model: 'gpt-4o-mini', ...ask('x'), maxOutputTokens: 100 }, { metadata }),
     ).rejects.toMatchObject({ code: 'server_error' });
     expect(await budget?.spent('user:bob')).toBeCloseTo(spentAfterCut, 15);
+  });
+
+  it('records a stream aborted mid-answer before its caller sees the abort', async () => {
+    const { provider, simulator, ledger } = stack({ budgetUsd: 1 });
+    // The answer stops after its role chunk and two tokens; the abort comes while it waits.
+    simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
+    const controller = new AbortController();
+    const stream = provider.stream(
+      { model: 'gpt-4o-mini', ...ask('one two three four five six'), maxOutputTokens: 100 },
+      { metadata: { user: 'carol' }, signal: controller.signal },
+    );
+    let shown = '';
+    let atCatch: { code?: string; entries: ReturnType<UsageLedger['entries']> } | undefined;
+    try {
+      for await (const event of stream) {
+        if (event.type !== 'text-delta' || event.delta === '') continue;
+        // From outside the loop, as a Ctrl-C or a closed connection would.
+        if (shown === '') setImmediate(() => controller.abort());
+        shown += event.delta;
+      }
+    } catch (error) {
+      atCatch = { code: (error as { code?: string }).code, entries: ledger.entries() };
+    }
+    expect(atCatch?.code).toBe('aborted');
+    expect(atCatch?.entries).toHaveLength(1);
+    expect(atCatch?.entries[0]).toMatchObject({ estimated: true, cost: { estimated: true } });
+    expect(atCatch?.entries[0]?.usage.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('settles a stream its consumer leaves early, rather than hold its reservation', async () => {
+    const settled = Promise.withResolvers<BudgetEvent>();
+    const { provider, ledger, budget } = stack({
+      budgetUsd: 1,
+      onBudgetEvent: (event) => {
+        if (event.type === 'budget-settled' || event.type === 'budget-released') {
+          settled.resolve(event);
+        }
+      },
+    });
+    const stream = provider.stream(
+      { model: 'gpt-4o-mini', ...ask('one two three four five six'), maxOutputTokens: 100 },
+      { metadata: { user: 'dave' } },
+    );
+    for await (const event of stream) {
+      if (event.type === 'text-delta' && event.delta !== '') break;
+    }
+    // On the ledger as the loop ends, at an estimate for what arrived.
+    expect(ledger.entries()).toHaveLength(1);
+    const entry = ledger.entries()[0];
+    expect(entry).toMatchObject({ estimated: true, stream: true });
+    // The worst case reserved for 100 output tokens is given back for what was spent.
+    expect(await settled.promise).toMatchObject({ type: 'budget-settled', estimated: true });
+    expect(await budget?.spent('user:dave')).toBeCloseTo(entry?.cost.amount ?? Number.NaN, 15);
+  });
+
+  it('releases a stream aborted before any output, and records nothing', async () => {
+    const released = Promise.withResolvers<BudgetEvent>();
+    const controller = new AbortController();
+    const { provider, simulator, ledger, budget } = stack({
+      budgetUsd: 1,
+      onBudgetEvent: (event) => {
+        // Once the call holds its reservation and waits for headers that will not come.
+        if (event.type === 'budget-reserved') setImmediate(() => controller.abort());
+        if (event.type === 'budget-released' || event.type === 'budget-settled') {
+          released.resolve(event);
+        }
+      },
+    });
+    simulator.faults.enqueue({ kind: 'slow-headers', ms: 60_000 });
+    const stream = provider.stream(
+      { model: 'gpt-4o-mini', ...ask('never answered'), maxOutputTokens: 100 },
+      { metadata: { user: 'erin' }, signal: controller.signal },
+    );
+    await expect(stream.result).rejects.toMatchObject({ code: 'aborted' });
+    expect(await released.promise).toMatchObject({ type: 'budget-released' });
+    expect(ledger.entries()).toHaveLength(0);
+    expect(await budget?.spent('user:erin')).toBe(0);
   });
 
   it('refuses a prompt that cannot fit the model, before the network', async () => {

@@ -8,7 +8,7 @@ import {
   hasContent,
   type Middleware,
   type PartialOutput,
-  PlyError,
+  StreamAggregator,
   type TokenEstimator,
   type Usage,
 } from '@ply/core';
@@ -54,6 +54,10 @@ type Reservation = Awaited<ReturnType<BudgetGate['reserve']>>;
  * With a budget, the worst case is reserved before the network and settled after; with a
  * ledger, every call is recorded. An aborted or cut stream that showed output settles at
  * an estimate marked as such; a call that failed before any output releases its reservation.
+ *
+ * A stream that stops early is recorded in the ledger the moment it stops: on an abort,
+ * synchronously as the signal fires, so a caller that catches the `AbortedError` finds
+ * the entry already there. A consumer that leaves its loop early is settled the same way.
  */
 export function costTracking(options: CostTrackingOptions = {}): Middleware {
   const catalogue = options.catalogue ?? defaultCatalogue;
@@ -104,7 +108,8 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       stream: boolean;
     },
   ): Promise<void> {
-    await call.reservation?.settle(outcome.cost.amount ?? 0, { estimated: outcome.cost.estimated });
+    // The ledger first, synchronously: a stream stopped by an abort is on it before the
+    // caller sees the abort (the budget's store may need the network).
     options.ledger?.record({
       provider: call.provider,
       model: outcome.model,
@@ -120,6 +125,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
       stream: outcome.stream,
     });
+    await call.reservation?.settle(outcome.cost.amount ?? 0, { estimated: outcome.cost.estimated });
   }
 
   /** Usage for output that was shown before a stream stopped: counted by the estimator. */
@@ -162,22 +168,14 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       return new ChatStream(
         async function* tracked(signal) {
           const call = await begin(request, callOptions.metadata, provider.id);
-          const inner = next(request, { ...callOptions, signal });
-          let cost: CostSummary | undefined;
-          try {
-            for await (const event of inner) {
-              yield event;
-              if (event.type === 'usage') {
-                cost = price(event.usage, call.model, undefined);
-                yield { type: 'cost', cost, raw: event.raw };
-              }
-            }
-          } catch (error) {
-            const partial = PlyError.isInstance(error)
-              ? (error as { partial?: PartialOutput }).partial
-              : undefined;
-            if (partial && hasContent(partial)) {
-              // Output was shown, so tokens were spent: settle at an estimate, marked as such.
+          // What arrived from the API so far: the measure of a stream that stops early.
+          const received = new StreamAggregator();
+          let stoppedEarly: Promise<void> | undefined;
+          /** Once: at an estimate when output arrived (tokens were spent), else released. */
+          const stopEarly = (): Promise<void> => {
+            stoppedEarly ??= (async () => {
+              const partial = received.partial();
+              if (!hasContent(partial)) return call.reservation?.release();
               const usage = estimatedUsage(call, partial);
               await finish(call, callOptions.metadata, {
                 usage,
@@ -185,23 +183,50 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
                 model: call.model,
                 stream: true,
               });
-            } else {
-              await call.reservation?.release();
+            })();
+            return stoppedEarly;
+          };
+          // Settled as the abort happens, not when the abort has travelled back up here: the
+          // caller's AbortedError can reach it first. Awaited below; never left unhandled.
+          const onAbort = () => void stopEarly().catch(() => {});
+          signal.addEventListener('abort', onAbort, { once: true });
+          let completed = false;
+          try {
+            const inner = next(request, { ...callOptions, signal });
+            let cost: CostSummary | undefined;
+            try {
+              for await (const event of inner) {
+                received.add(event);
+                yield event;
+                if (event.type === 'usage') {
+                  cost = price(event.usage, call.model, undefined);
+                  yield { type: 'cost', cost, raw: event.raw };
+                }
+              }
+            } catch (error) {
+              await stopEarly();
+              throw error;
             }
-            throw error;
+            // The API finished: the call is billed in full, whatever happens next.
+            signal.removeEventListener('abort', onAbort);
+            completed = true;
+            const result = await inner.result;
+            const model = result.model || call.model;
+            // Priced again with what the result knows (the tier the response reported).
+            cost = price(result.usage, model, result.meta.serviceTier);
+            await finish(call, callOptions.metadata, {
+              usage: result.usage,
+              cost,
+              model,
+              requestId: result.meta.requestId,
+              stream: true,
+            });
+            return { result: { ...result, cost } };
+          } finally {
+            signal.removeEventListener('abort', onAbort);
+            // Left without an error (the consumer stopped pulling): settled like an abort.
+            if (!completed) await stopEarly();
           }
-          const result = await inner.result;
-          const model = result.model || call.model;
-          // Priced again with what the result knows (the tier the response reported).
-          cost = price(result.usage, model, result.meta.serviceTier);
-          await finish(call, callOptions.metadata, {
-            usage: result.usage,
-            cost,
-            model,
-            requestId: result.meta.requestId,
-            stream: true,
-          });
-          return { result: { ...result, cost } };
         },
         { signal: callOptions.signal },
       );
