@@ -1,12 +1,6 @@
 import { type CostSummary, createUsage } from '@ply/core';
 import { describe, expect, it } from 'vitest';
-import {
-  type BudgetFigures,
-  formatBudget,
-  formatCost,
-  formatFooter,
-  formatUsd,
-} from './chat-footer.js';
+import { type BudgetFigures, formatBudget, formatCost, formatFooter } from './chat-footer.js';
 
 const budget: BudgetFigures = { spent: 0, limit: 5, softThresholds: [0.5, 0.8], unpricedCalls: 0 };
 const priced = (amount: number): CostSummary => ({
@@ -19,13 +13,6 @@ const priced = (amount: number): CostSummary => ({
 });
 
 describe('chat footer', () => {
-  it('shows a cheap call in significant digits, never as $0.00', () => {
-    expect(formatUsd(0.00000255)).toBe('$0.00000255');
-    expect(formatUsd(0.0000018)).toBe('$0.0000018');
-    expect(formatUsd(0.0123)).toBe('$0.0123');
-    expect(formatUsd(2.5)).toBe('$2.50');
-  });
-
   it('calls a model without a price unpriced, not $0', () => {
     const unpriced: CostSummary = { ...priced(0), amount: undefined, unpriced: true };
     expect(formatCost(unpriced)).toBe('unpriced');

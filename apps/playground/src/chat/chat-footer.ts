@@ -1,4 +1,5 @@
 import type { CostSummary, Usage } from '@ply/core';
+import { formatUsd } from '../format/usd.js';
 
 /** What one answer took, as the footer reports it. */
 export interface TurnFigures {
@@ -26,20 +27,6 @@ export interface BudgetFigures {
 }
 
 const SEPARATOR = ' · ';
-
-/**
- * US dollars with enough digits to see a cheap call: a gpt-4o-mini answer costs
- * millionths of a dollar, which two decimals would show as a misleading $0.00.
- */
-export function formatUsd(amount: number): string {
-  if (amount === 0) return '$0';
-  if (amount >= 1) return `$${amount.toFixed(2)}`;
-  if (amount >= 0.01) return `$${amount.toFixed(4)}`;
-  // Three significant digits, however small: enough that a turn and a one-turn session
-  // total, summed in different units, print the same.
-  const decimals = Math.min(12, 2 - Math.floor(Math.log10(amount)));
-  return `$${amount.toFixed(decimals).replace(/\.?0+$/, '')}`;
-}
 
 export function formatCost(cost: CostSummary | undefined): string {
   if (cost === undefined) return 'cost unknown';

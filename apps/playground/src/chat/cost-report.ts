@@ -1,5 +1,6 @@
 import type { LedgerSummaryRow } from '@ply/cost';
-import { type BudgetFigures, formatBudget, formatUsd } from './chat-footer.js';
+import { formatUsd } from '../format/usd.js';
+import { type BudgetFigures, formatBudget } from './chat-footer.js';
 
 /** `/cost`: the ledger's calls per model, then the session against its budget. */
 export function formatCostReport(

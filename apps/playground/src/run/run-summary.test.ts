@@ -69,12 +69,12 @@ describe('run summary', () => {
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^provider:model\s+calls\s+ok\s+failed\s+input tok/);
     expect(lines[2]).toMatch(
-      /^simulator:gpt-4o-mini\s+5\s+2\s+quota_exhausted 2, server_error 1\s+20\s+8\s+\$0\.003000\s+20$/,
+      /^simulator:gpt-4o-mini\s+5\s+2\s+quota_exhausted 2, server_error 1\s+20\s+8\s+\$0\.003\s+20$/,
     );
     // Unpriced is said, never shown as $0.
     expect(lines[3]).toMatch(/^simulator:sim-echo\s+1\s+1\s+-\s+10\s+4\s+unpriced\s+5$/);
     expect(lines[4]).toMatch(
-      /^total\s+6\s+3\s+quota_exhausted 2, server_error 1\s+30\s+12\s+\$0\.003000 \+ 1 unpriced\s+-$/,
+      /^total\s+6\s+3\s+quota_exhausted 2, server_error 1\s+30\s+12\s+\$0\.003 \+ 1 unpriced\s+-$/,
     );
   });
 

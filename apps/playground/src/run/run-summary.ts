@@ -1,5 +1,6 @@
+import { formatUsd } from '../format/usd.js';
 import type { ExperimentResult } from './experiment-result.js';
-import { formatCount, formatTable, formatUsd } from './text-table.js';
+import { formatCount, formatTable } from './text-table.js';
 
 /** One `provider:model` of a run. */
 export interface TargetSummary {

@@ -22,12 +22,6 @@ export function formatTable(columns: readonly TableColumn[], rows: readonly stri
   return [line(columns.map((column) => column.header)), rule, ...rows.map(line)].join('\n');
 }
 
-/** USD with enough decimals that a fraction of a cent still shows. */
-export function formatUsd(amount: number): string {
-  if (amount === 0) return '$0';
-  return `$${amount.toFixed(amount < 0.01 ? 6 : amount < 1 ? 4 : 2)}`;
-}
-
 export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }

@@ -1,10 +1,11 @@
+import { formatUsd } from '../format/usd.js';
 import {
   type ExperimentEstimate,
   estimatesByTarget,
   totalEstimates,
 } from './estimate-experiments.js';
 import type { ExperimentPlan } from './plan-experiments.js';
-import { formatCount, formatTable, formatUsd } from './text-table.js';
+import { formatCount, formatTable } from './text-table.js';
 
 export interface ValidationReportOptions {
   plan: ExperimentPlan;
