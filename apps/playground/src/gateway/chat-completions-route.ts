@@ -87,8 +87,11 @@ async function streamAnswer(
     }
     writeEvent(response, '[DONE]');
   } catch (error) {
-    // Committed: the status is sent. The SDKs raise an `error` event as an APIError.
-    if (!response.destroyed) writeEvent(response, { error: toWireError(error).body.error });
+    // Committed: the status is sent. The SDKs raise an `error` event as an APIError. The
+    // message may quote an upstream's echo of the key: masked like every other error.
+    if (!response.destroyed) {
+      writeEvent(response, { error: toWireError(error, stack.secrets).body.error });
+    }
   } finally {
     // Ends the upstream stream too when we stopped early (the client left).
     await chunks.return(undefined).catch(() => {});

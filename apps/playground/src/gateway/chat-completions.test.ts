@@ -5,7 +5,8 @@ import {
 } from '@ply/response-models';
 import type OpenAI from 'openai';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewayFixture, ssePayloads, startGateway } from './gateway.test-support.js';
+import { ssePayloads } from '../ui/ui.test-support.js';
+import { type GatewayFixture, startGateway } from './gateway.test-support.js';
 
 let gateway: GatewayFixture;
 beforeEach(async () => {

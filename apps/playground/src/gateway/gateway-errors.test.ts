@@ -1,7 +1,13 @@
 import { parseErrorResponse } from '@ply/response-models';
 import OpenAI, { type APIError } from 'openai';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type GatewayFixture, ssePayloads, startGateway } from './gateway.test-support.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  ECHO_PARTIAL_TEXT,
+  type KeyEchoUpstream,
+  startKeyEchoUpstream,
+} from '../ui/key-echo-upstream.test-support.js';
+import { plantedKey, ssePayloads } from '../ui/ui.test-support.js';
+import { type GatewayFixture, startGateway } from './gateway.test-support.js';
 
 let gateway: GatewayFixture;
 afterEach(async () => {
@@ -236,6 +242,59 @@ describe('upstream failures', () => {
       },
       { timeout: 4_000, interval: 20 },
     );
+  });
+});
+
+describe('an upstream that quotes the key back', () => {
+  const key = plantedKey();
+  let echo: KeyEchoUpstream;
+  beforeAll(async () => {
+    echo = await startKeyEchoUpstream();
+  });
+  afterAll(() => echo.close());
+  const startWithEcho = () =>
+    startGateway({
+      config: {
+        providers: [
+          { id: 'simulator', kind: 'simulator' },
+          { id: 'echo', kind: 'openai', apiKey: key, baseURL: echo.url },
+        ],
+      },
+    });
+
+  it('a plain call fails with the typed code in its envelope, the key masked', async () => {
+    gateway = await startWithEcho();
+    const response = await gateway.post('/chat/completions', {
+      model: 'echo:gpt-4o-mini',
+      messages: USER,
+    });
+    const text = await response.text();
+    expect(echo.keysSeen).toContain(key);
+    expect(response.status).toBe(401);
+    const { error } = parseErrorResponse(JSON.parse(text));
+    expect(error).toMatchObject({ code: 'invalid_api_key', ply_code: 'authentication' });
+    expect(error.message).toContain('Incorrect API key provided: [redacted]');
+    expect(text).not.toContain(key);
+  });
+
+  it('a stream ends with an error event carrying the typed code, the key masked', async () => {
+    gateway = await startWithEcho();
+    const response = await gateway.post('/chat/completions', {
+      model: 'echo:gpt-4o-mini',
+      messages: USER,
+      stream: true,
+    });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(echo.keysSeen).toContain(key);
+    const payloads = ssePayloads(text).map((payload) => JSON.parse(payload));
+    expect(payloads[0]?.choices[0]?.delta.content).toBe(ECHO_PARTIAL_TEXT);
+    expect(payloads.at(-1)?.error).toMatchObject({
+      type: 'server_error',
+      ply_code: 'stream_interrupted',
+    });
+    expect(payloads.at(-1)?.error.message).toContain('[redacted]');
+    expect(text).not.toContain(key);
   });
 });
 

@@ -3,10 +3,10 @@ import { readJsonBody, startEventStream } from '../server/http-io.js';
 import { CallTrace } from '../stack/call-trace.js';
 import { type ChatInput, parseChatInput } from './chat-input.js';
 import { circuitKey } from './circuit-key.js';
+import { errorView, writePageEvent } from './page-json.js';
 import { checkStructured } from './structured-check.js';
 import type { UiContext, UiRoute } from './ui-context.js';
 import { unknownFieldsOf } from './unknown-fields.js';
-import { errorView, writeSafeEvent } from './wire.js';
 
 /** How the call went, timed on the server: the page's own clock would add the network. */
 export interface CallTiming {
@@ -53,7 +53,7 @@ export const chatRoute: UiRoute = async (context, request, response) => {
   response.on('close', () => {
     if (!finished) controller.abort(new AbortedError('The page closed the connection'));
   });
-  const send = (data: unknown) => writeSafeEvent(response, data, context.secrets);
+  const send = (data: unknown) => writePageEvent(response, data, context.secrets);
 
   startEventStream(response);
   send({ type: 'start', target: input.target, stream: input.stream, circuitKey: key });

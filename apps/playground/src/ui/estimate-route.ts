@@ -2,8 +2,8 @@ import { settle } from '@ply/core';
 import { defaultCatalogue, estimateChatTokens, estimateCost, tiktokenEstimator } from '@ply/cost';
 import { readJsonBody } from '../server/http-io.js';
 import { parseChatInput } from './chat-input.js';
+import { sendPageJson } from './page-json.js';
 import type { UiContext, UiRoute } from './ui-context.js';
-import { sendSafeJson } from './wire.js';
 
 interface ModelLimits {
   contextWindow?: number;
@@ -25,7 +25,7 @@ export const estimateRoute: UiRoute = async (context, request, response) => {
   const maxOutputTokens = input.request.maxOutputTokens ?? limits.maxOutputTokens;
   const cost = estimateCost(input.request, { estimator: tiktokenEstimator });
   const needed = maxOutputTokens === undefined ? prompt.tokens : prompt.tokens + maxOutputTokens;
-  sendSafeJson(
+  sendPageJson(
     response,
     200,
     {

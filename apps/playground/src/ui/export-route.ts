@@ -1,8 +1,8 @@
 import { readJsonBody } from '../server/http-io.js';
 import { parseChatInput } from './chat-input.js';
 import { exportCode } from './export-code.js';
+import { sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
-import { sendSafeJson } from './wire.js';
 
 /** `POST /api/export` `{ target, request, stream? }` answers `{ code }`: the request as a ply program. */
 export const exportRoute: UiRoute = async (context, request, response) => {
@@ -18,5 +18,5 @@ export const exportRoute: UiRoute = async (context, request, response) => {
     stream: input.stream,
     config: stack.config,
   });
-  sendSafeJson(response, 200, { target: input.target, filename: 'call.ts', code }, context.secrets);
+  sendPageJson(response, 200, { target: input.target, filename: 'call.ts', code }, context.secrets);
 };

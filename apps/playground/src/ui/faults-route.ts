@@ -1,8 +1,8 @@
 import { InvalidRequestError } from '@ply/core';
 import { readJsonBody } from '../server/http-io.js';
+import { sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
 import { FAULT_PRESET_NAMES, type FaultPreset } from './ui-session.js';
-import { sendSafeJson } from './wire.js';
 
 function invalid(field: string, problem: string): never {
   throw new InvalidRequestError(`${field}: ${problem}`, { field, status: 400 });
@@ -30,11 +30,11 @@ export const armFaultRoute: UiRoute = async (context, request, response) => {
   if (mode === 'once') context.session.armOnce(preset);
   else if (mode === 'on' || mode === 'off') context.session.setAlways(preset, mode === 'on');
   else invalid('mode', 'must be "once", "on" or "off"');
-  sendSafeJson(response, 200, context.session.faultState(), context.secrets);
+  sendPageJson(response, 200, context.session.faultState(), context.secrets);
 };
 
 /** `DELETE /api/faults`: every fault off, queued ones dropped. */
 export const clearFaultsRoute: UiRoute = async (context, _request, response) => {
   context.session.clearFaults();
-  sendSafeJson(response, 200, context.session.faultState(), context.secrets);
+  sendPageJson(response, 200, context.session.faultState(), context.secrets);
 };

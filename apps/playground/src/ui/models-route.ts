@@ -1,5 +1,5 @@
+import { errorView, sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
-import { errorView, sendSafeJson } from './wire.js';
 
 /**
  * `GET /api/models`: every provider with its models as `provider:model` ids for the
@@ -22,7 +22,7 @@ export const modelsRoute: UiRoute = async (context, _request, response) => {
         })),
     };
   });
-  sendSafeJson(
+  sendPageJson(
     response,
     200,
     { defaultTarget: stack.config.defaultTarget, providers },

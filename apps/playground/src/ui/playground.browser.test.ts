@@ -10,6 +10,11 @@ import {
   type DriftingProxy,
   startDriftingProxy,
 } from './drifting-proxy.test-support.js';
+import {
+  ECHO_PARTIAL_TEXT,
+  type KeyEchoUpstream,
+  startKeyEchoUpstream,
+} from './key-echo-upstream.test-support.js';
 import { plantedKey, startTestPlayground, type TestPlayground } from './ui.test-support.js';
 
 /**
@@ -54,6 +59,7 @@ describe('the playground in a browser', () => {
   const key = plantedKey();
   let upstream: Awaited<ReturnType<typeof startSimulator>>;
   let proxy: DriftingProxy;
+  let echo: KeyEchoUpstream;
   let playground: TestPlayground;
   let browser: Browser;
   let page: Page;
@@ -82,9 +88,14 @@ describe('the playground in a browser', () => {
     // It drifts from the spec as compatible servers do: one field more in every chunk.
     upstream = await startSimulator({ port: 0 });
     proxy = await startDriftingProxy(upstream.url);
+    // A third, with the same key, whose upstream quotes the key back in its errors.
+    echo = await startKeyEchoUpstream();
     const config = configFromEnvironment({ OPENAI_API_KEY: key, OPENAI_BASE_URL: proxy.url });
     playground = await startTestPlayground({
-      providers: config.providers,
+      providers: [
+        ...config.providers,
+        { id: 'echo', kind: 'openai', apiKey: key, baseURL: echo.url },
+      ],
       defaultTarget: 'simulator:gpt-4o-mini',
       // Small but not zero: tokens arrive in several steps the page can be seen to show.
       simulatorPace: { firstTokenDelayMs: 50, tokenDelayMs: 10 },
@@ -110,6 +121,7 @@ describe('the playground in a browser', () => {
     await browser?.close();
     await playground?.close();
     await proxy?.close();
+    await echo?.close();
     await upstream?.close();
   });
 
@@ -330,6 +342,34 @@ describe('the playground in a browser', () => {
   );
 
   it(
+    'shows the typed code of an upstream that quotes the key back, never the key',
+    async () => {
+      await page.getByTestId('itab-timeline').click();
+      await page.getByTestId('target').fill('echo:gpt-4o-mini');
+      await page.getByTestId('prompt').fill('Echo check, streamed');
+      await page.getByTestId('send').click();
+      await poll(() => text('error-code')).toBe('stream_interrupted');
+      expect(await text('error-message')).toContain('[redacted]');
+      expect(await text('answer-text')).toBe(ECHO_PARTIAL_TEXT);
+      await expectNoKey();
+
+      await page.getByTestId('param-stream').uncheck();
+      await page.getByTestId('prompt').fill('Echo check, not streamed');
+      await page.getByTestId('send').click();
+      await poll(() => text('error-code')).toBe('authentication');
+      expect(await text('error-message')).toContain('Incorrect API key provided: [redacted]');
+      await page.getByTestId('itab-response').click();
+      await shot('11-key-echo');
+      await expectNoKey();
+      // The key did go out, and came back in both answers: the page masked it.
+      expect(echo.keysSeen.filter((seen) => seen === key).length).toBeGreaterThanOrEqual(2);
+      await page.getByTestId('param-stream').check();
+      await page.getByTestId('target').fill('simulator:gpt-4o-mini');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'exports the request as ply code that reads the key from the environment',
     async () => {
       await page.getByTestId('prompt').fill('Export me');
@@ -340,7 +380,7 @@ describe('the playground in a browser', () => {
       expect(code).toContain('apiKey: process.env.OPENAI_API_KEY');
       expect(code).toContain('costTracking(');
       expect(code).toContain('resilience(');
-      await shot('11-export');
+      await shot('12-export');
       await expectNoKey();
       expect(pageErrors).toEqual([]);
     },

@@ -1,6 +1,6 @@
 import { circuitKeyForTarget } from './circuit-key.js';
+import { sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
-import { sendSafeJson } from './wire.js';
 
 /**
  * `GET /api/state[?target=provider:model]`: what the page polls to stay live. The session's
@@ -28,7 +28,7 @@ export const stateRoute: UiRoute = async (context, _request, response, url) => {
   ]);
   const global = budgetRows.find((row) => row.kind === 'global');
   const entries = stack.ledger.entries();
-  sendSafeJson(
+  sendPageJson(
     response,
     200,
     {

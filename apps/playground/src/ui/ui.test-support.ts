@@ -1,20 +1,35 @@
+import { randomBytes } from 'node:crypto';
 import { configFromEnvironment, type PlaygroundConfig } from '../config/playground-config.js';
-import { startPlaygroundServer } from '../server/playground-server.js';
+import { type RunningPlayground, startPlaygroundServer } from '../server/playground-server.js';
 import { createPlaygroundStack, type PlaygroundStack } from '../stack/playground-stack.js';
 
 /** Parsed JSON the tests read by path; vitest's matchers do the checking. */
 // biome-ignore lint/suspicious/noExplicitAny: API answers read by path in assertions
 export type Json = any;
 
+/** A real stack (embedded simulator, no pacing unless asked) behind a real server. */
 export interface TestPlayground {
+  /** `http://127.0.0.1:port`: the page and its `/api`. */
   url: string;
+  /** `http://127.0.0.1:port/v1`: the gateway. */
+  baseURL: string;
   stack: PlaygroundStack;
+  server: RunningPlayground;
   close(): Promise<void>;
 }
 
-/** The whole stack and server on a free loopback port, the embedded simulator fast by default. */
+export interface TestServerOptions {
+  /** Largest request body the server accepts (its default otherwise). */
+  maxBodyBytes?: number;
+}
+
+/**
+ * The whole stack and server on a free loopback port, the embedded simulator fast by
+ * default. The UI tests and the gateway tests both start theirs here.
+ */
 export async function startTestPlayground(
   overrides: Partial<PlaygroundConfig> = {},
+  options: TestServerOptions = {},
 ): Promise<TestPlayground> {
   const config: PlaygroundConfig = {
     ...configFromEnvironment({}),
@@ -22,12 +37,14 @@ export async function startTestPlayground(
     ...overrides,
   };
   const stack = createPlaygroundStack(config);
-  const running = await startPlaygroundServer({ stack, port: 0 });
+  const server = await startPlaygroundServer({ stack, port: 0, ...options });
   return {
-    url: running.url,
+    url: server.url,
+    baseURL: `${server.url}/v1`,
     stack,
+    server,
     close: async () => {
-      await running.close();
+      await server.close();
       await stack.dispose();
     },
   };
@@ -46,16 +63,26 @@ export async function postJson(
   });
 }
 
-/** Every `data:` event of a server-sent-events response, parsed, once the response ends. */
-export async function readEvents(response: Response): Promise<Array<Record<string, unknown>>> {
-  const text = await response.text();
+/** The `data:` payloads of an SSE body, `[DONE]` included, in order. */
+export function ssePayloads(text: string): string[] {
   return text
     .split('\n\n')
-    .filter((block) => block.startsWith('data: '))
-    .map((block) => JSON.parse(block.slice('data: '.length)) as Record<string, unknown>);
+    .map((event) => event.trim())
+    .filter((event) => event.startsWith('data: '))
+    .map((event) => event.slice('data: '.length));
 }
 
-/** A key-shaped value assembled at run time, so no key-shaped literal sits in the source. */
+/** Every `data:` event of a server-sent-events response, parsed, once the response ends. */
+export async function readEvents(response: Response): Promise<Array<Record<string, unknown>>> {
+  return ssePayloads(await response.text()).map(
+    (payload) => JSON.parse(payload) as Record<string, unknown>,
+  );
+}
+
+/**
+ * A provider key made up at run time, shaped like no known key (not `sk-...`), so only the
+ * stack's own list of secrets can mask it: a test that finds it absent has tested that.
+ */
 export function plantedKey(): string {
-  return ['sk', 'proj', 'playgroundPlanted0123456789abcdef'].join('-');
+  return ['planted', randomBytes(12).toString('hex')].join('-');
 }
