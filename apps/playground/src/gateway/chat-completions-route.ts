@@ -6,15 +6,11 @@ import { readJsonBody, sendJson, startEventStream, writeEvent } from '../server/
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { chatResultToWire } from './chat-result-to-wire.js';
 import { disconnectSignal } from './disconnect-signal.js';
+import { gatewayCallOptions } from './gateway-call-options.js';
 import { type GatewayTarget, resolveTarget } from './resolve-target.js';
 import { streamToChunks } from './stream-to-chunks.js';
 import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
 import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
-
-/** Calls through the gateway are tagged, so the ledger and budgets can tell them apart. */
-export function gatewayCallOptions(signal: AbortSignal, user: string | undefined): CallOptions {
-  return { signal, metadata: { tags: ['gateway'], ...(user === undefined ? {} : { user }) } };
-}
 
 /**
  * `POST /v1/chat/completions`: the wire request through the stack's registry (so cost

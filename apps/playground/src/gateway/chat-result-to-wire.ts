@@ -24,7 +24,7 @@ export function finishReasonToWire(reason: FinishReason): WireFinishReason {
   return (reason.raw as WireFinishReason | null) ?? FROM_UNIFIED[reason.unified];
 }
 
-export function logprobsToWire(tokens: TokenLogprob[]): ChatCompletionTokenLogprob[] {
+function logprobsToWire(tokens: TokenLogprob[]): ChatCompletionTokenLogprob[] {
   return tokens.map((token) => ({
     token: token.token,
     logprob: token.logprob,

@@ -25,7 +25,7 @@ const RENAMES: readonly (readonly [RegExp, string])[] = [
 ];
 
 /** `maxOutputTokens` is whichever of the two wire fields the client sent. */
-export function coreFieldToWire(field: string, maxTokensField: string): string {
+function coreFieldToWire(field: string, maxTokensField: string): string {
   if (field === 'maxOutputTokens') return maxTokensField;
   for (const [pattern, replacement] of RENAMES) {
     if (pattern.test(field)) return field.replace(pattern, replacement);
@@ -34,18 +34,28 @@ export function coreFieldToWire(field: string, maxTokensField: string): string {
 }
 
 /**
- * Runs core's checks (ranges, names, schemas) on a mapped request, so the gateway refuses
- * exactly what a ply provider would, but names the field as the client wrote it.
+ * Runs core's checks (ranges, names, schemas) on a request, so a front end refuses exactly
+ * what a ply provider would, with the failing field named as its client wrote it:
+ * `fieldName` turns core's path (`messages[0].toolCallId`) into the client's
+ * (`messages[0].tool_call_id`, or `request.messages[0].toolCallId` for the page).
  */
-export function validateAsWire(request: ChatRequest, maxTokensField: string): void {
+export function validateChatRequestAs(
+  request: ChatRequest,
+  fieldName: (coreField: string) => string,
+): void {
   try {
     validateChatRequest(request);
   } catch (error) {
     if (!InvalidRequestError.isInstance(error) || error.field === undefined) throw error;
-    const field = coreFieldToWire(error.field, maxTokensField);
+    const field = fieldName(error.field);
     const problem = error.message.startsWith(`${error.field}: `)
       ? error.message.slice(error.field.length + 2)
       : error.message;
     throw new InvalidRequestError(`${field}: ${problem}`, { field, cause: error });
   }
+}
+
+/** Core's checks on a mapped wire request, naming the field as the OpenAI body has it. */
+export function validateAsWire(request: ChatRequest, maxTokensField: string): void {
+  validateChatRequestAs(request, (field) => coreFieldToWire(field, maxTokensField));
 }

@@ -3,8 +3,9 @@ import { type EmbedRequest, validateEmbedRequest } from '@ply/core';
 import type { CreateEmbeddingResponse } from '@ply/response-models';
 import { readJsonBody, sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
-import { gatewayCallOptions } from './chat-completions-route.js';
+import { parseTarget } from '../stack/target.js';
 import { disconnectSignal } from './disconnect-signal.js';
+import { gatewayCallOptions } from './gateway-call-options.js';
 import { resolveTarget } from './resolve-target.js';
 import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
 import {
@@ -73,10 +74,9 @@ export async function handleEmbeddings(
   maxBodyBytes: number,
 ): Promise<void> {
   const wire = embedRequestOf(await readJsonBody(request, maxBodyBytes));
-  const defaultProvider = stack.config.defaultTarget.split(':')[0] ?? stack.config.defaultTarget;
   const target =
     wire.model === undefined
-      ? defaultProvider
+      ? parseTarget(stack.config.defaultTarget).providerId
       : resolveTarget(stack.registry, stack.config.defaultTarget, wire.model).target;
   const disconnect = disconnectSignal(response);
   try {

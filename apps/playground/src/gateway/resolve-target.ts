@@ -1,4 +1,5 @@
 import { InvalidRequestError, ProviderNotFoundError, type ProviderRegistry } from '@ply/core';
+import { parseTarget } from '../stack/target.js';
 
 export interface GatewayTarget {
   providerId: string;
@@ -6,13 +7,6 @@ export interface GatewayTarget {
   model: string | undefined;
   /** What the registry takes: `provider:model`, or `provider` alone. */
   target: string;
-}
-
-function split(id: string): { head: string; rest: string | undefined } {
-  const colon = id.indexOf(':');
-  return colon === -1
-    ? { head: id, rest: undefined }
-    : { head: id.slice(0, colon), rest: id.slice(colon + 1) };
 }
 
 function targetOf(providerId: string, model: string | undefined): GatewayTarget {
@@ -30,22 +24,22 @@ export function resolveTarget(
   defaultTarget: string,
   model: string | undefined,
 ): GatewayTarget {
-  const fallback = split(defaultTarget);
-  if (model === undefined) return targetOf(fallback.head, fallback.rest || undefined);
-  const { head, rest } = split(model);
-  if (rest === undefined || (head === 'ft' && !registry.has(head))) {
-    return targetOf(fallback.head, model);
+  const fallback = parseTarget(defaultTarget);
+  if (model === undefined) return targetOf(fallback.providerId, fallback.model);
+  const named = parseTarget(model);
+  if (!model.includes(':') || (named.providerId === 'ft' && !registry.has('ft'))) {
+    return targetOf(fallback.providerId, model);
   }
-  if (!registry.has(head)) {
+  if (!registry.has(named.providerId)) {
     throw new ProviderNotFoundError(
-      `The model "${model}" names provider "${head}", which is not registered. Registered: ${registry.ids().join(', ')}`,
+      `The model "${model}" names provider "${named.providerId}", which is not registered. Registered: ${registry.ids().join(', ')}`,
       { status: 404 },
     );
   }
-  if (rest === '') {
+  if (named.model === undefined) {
     throw new InvalidRequestError(`model: "${model}" names no model after the colon`, {
       field: 'model',
     });
   }
-  return targetOf(head, rest);
+  return targetOf(named.providerId, named.model);
 }

@@ -1,8 +1,9 @@
 import { InvalidRequestError } from '@ply/core';
 
 /**
- * Readers for fields of an OpenAI wire body. Each failure is an `InvalidRequestError`
- * naming the wire path (`messages[1].role`), which the SDKs show as `param`.
+ * Readers for fields of an OpenAI wire body (the page's `/api` bodies use them too). Each
+ * failure is an `InvalidRequestError` naming the path (`messages[1].role`), which the SDKs
+ * show as `param`.
  */
 
 export type WireObject = Record<string, unknown>;

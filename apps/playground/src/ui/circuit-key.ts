@@ -1,4 +1,5 @@
 import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { parseTarget } from '../stack/target.js';
 
 /**
  * The key the resilience layer keeps a deployment's circuit under: the provider's base URL
@@ -16,7 +17,7 @@ export function circuitKey(
 
 /** `circuitKey` for a `provider:model` id; undefined when it names no model. */
 export function circuitKeyForTarget(stack: PlaygroundStack, target: string): string | undefined {
-  const separator = target.indexOf(':');
-  if (separator <= 0 || separator === target.length - 1) return undefined;
-  return circuitKey(stack, target.slice(0, separator), target.slice(separator + 1));
+  const { providerId, model } = parseTarget(target);
+  if (providerId === '' || model === undefined) return undefined;
+  return circuitKey(stack, providerId, model);
 }

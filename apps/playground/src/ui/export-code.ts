@@ -1,5 +1,6 @@
 import type { ChatRequest } from '@ply/core';
 import type { PlaygroundConfig, ProviderConfig } from '../config/playground-config.js';
+import { parseTarget } from '../stack/target.js';
 
 export interface ExportCodeOptions {
   /** `provider:model` as the playground called it. */
@@ -99,8 +100,7 @@ function providerSetup(
  */
 export function exportCode(options: ExportCodeOptions): string {
   const { provider, request, config } = options;
-  const separator = options.target.indexOf(':');
-  const model = options.target.slice(separator + 1);
+  const model = parseTarget(options.target).model ?? '';
   // A simulator target runs against OpenAI (or a simulator) under the id `openai`.
   const providerId = provider.kind === 'simulator' ? 'openai' : provider.id;
   const target = `${providerId}:${model}`;

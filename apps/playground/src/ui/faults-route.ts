@@ -1,16 +1,12 @@
-import { InvalidRequestError } from '@ply/core';
+import { invalidField, isObject } from '../gateway/wire-fields.js';
 import { readJsonBody } from '../server/http-io.js';
 import { sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
 import { FAULT_PRESET_NAMES, type FaultPreset } from './ui-session.js';
 
-function invalid(field: string, problem: string): never {
-  throw new InvalidRequestError(`${field}: ${problem}`, { field, status: 400 });
-}
-
 function presetOf(field: string, value: unknown): FaultPreset {
   if (typeof value !== 'string' || !FAULT_PRESET_NAMES.includes(value as FaultPreset)) {
-    invalid(field, `must be one of ${FAULT_PRESET_NAMES.join(', ')}`);
+    invalidField(field, `must be one of ${FAULT_PRESET_NAMES.join(', ')}`);
   }
   return value as FaultPreset;
 }
@@ -22,14 +18,12 @@ function presetOf(field: string, value: unknown): FaultPreset {
  */
 export const armFaultRoute: UiRoute = async (context, request, response) => {
   const body = await readJsonBody(request, context.maxBodyBytes);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    invalid('body', 'must be a JSON object { fault, mode }');
-  }
-  const { fault, mode } = body as Record<string, unknown>;
+  if (!isObject(body)) invalidField('body', 'must be a JSON object { fault, mode }');
+  const { fault, mode } = body;
   const preset = presetOf('fault', fault);
   if (mode === 'once') context.session.armOnce(preset);
   else if (mode === 'on' || mode === 'off') context.session.setAlways(preset, mode === 'on');
-  else invalid('mode', 'must be "once", "on" or "off"');
+  else invalidField('mode', 'must be "once", "on" or "off"');
   sendPageJson(response, 200, context.session.faultState(), context.secrets);
 };
 

@@ -2,7 +2,7 @@ import type { Fault } from '@ply/simulator';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 
 /** The fault toggles the UI offers, as the simulator's faults. */
-export const FAULT_PRESETS = {
+const FAULT_PRESETS = {
   'rate-limit': { kind: 'rate-limit', retryAfterMs: 500 },
   quota: { kind: 'quota' },
   'server-error': { kind: 'server-error', status: 503 },
