@@ -1,20 +1,42 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import {
+  plantedKey,
+  startKeyEchoingUpstream,
+} from '../commands/key-echoing-upstream.test-support.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-/** The built `ply chat`, stdin piped, on the embedded simulator at its default pace. */
-function plyChat(args: string[] = []): {
+/**
+ * The built `ply chat`, stdin piped, on the embedded simulator at its default pace (and an
+ * `openai` provider when `env` names one).
+ */
+function plyChat(
+  args: string[] = [],
+  env: { OPENAI_API_KEY?: string; OPENAI_BASE_URL?: string } = {},
+): {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
+  stderr: () => string;
   until: (pattern: RegExp) => Promise<void>;
   exit: Promise<number | null>;
 } {
   const child = spawn(process.execPath, [cli, 'chat', ...args], {
-    env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', PLY_CONFIG: '', NO_COLOR: '' },
+    env: {
+      ...process.env,
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '',
+      PLY_CONFIG: '',
+      NO_COLOR: '',
+      ...env,
+    },
   });
   let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   const watchers = new Set<() => void>();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
@@ -32,7 +54,7 @@ function plyChat(args: string[] = []): {
       exit.then(() => reject(new Error(`exited before ${pattern}: ${stdout}`)));
       check();
     });
-  return { child, stdout: () => stdout, until, exit };
+  return { child, stdout: () => stdout, stderr: () => stderr, until, exit };
 }
 
 describe('ply chat (built CLI, stdin piped)', () => {
@@ -68,6 +90,23 @@ describe('ply chat (built CLI, stdin piped)', () => {
     await chat.until(/^simulator:gpt-4o-mini · /m);
     chat.child.kill('SIGINT');
     expect(await chat.exit).toBe(0);
+  });
+
+  it('never prints a key the upstream echoes in its errors, yet names the error', async () => {
+    const key = plantedKey();
+    const upstream = await startKeyEchoingUpstream();
+    try {
+      const chat = plyChat([], { OPENAI_API_KEY: key, OPENAI_BASE_URL: upstream.url });
+      chat.child.stdin.end('hello\n/models\n');
+      expect(await chat.exit).toBe(1);
+      // With a key, openai is the default target.
+      expect(chat.stdout()).toMatch(/^error: authentication: .*\[redacted\]/m);
+      expect(chat.stdout()).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
+      expect(chat.stdout() + chat.stderr()).not.toContain(key);
+      expect(upstream.requests).toBe(2);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('refuses an unknown provider in --model with exit code 2', async () => {

@@ -50,7 +50,7 @@ export async function chatCommand(args: string[]): Promise<number> {
       stack.registry.resolve(target);
     } catch (error) {
       if (!PlyError.isInstance(error)) throw error;
-      process.stderr.write(`ply chat: --model: ${error.code}: ${error.message}\n`);
+      process.stderr.write(`ply chat: --model: ${error.code}: ${stack.redact(error.message)}\n`);
       return 2;
     }
     const chat = startChat({

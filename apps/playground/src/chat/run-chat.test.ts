@@ -1,4 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  plantedKey,
+  stackWithKey,
+  startKeyEchoingUpstream,
+} from '../commands/key-echoing-upstream.test-support.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { ChatHarness, chatLines, requestedMessages, simulatorStack } from './chat.test-support.js';
 
@@ -101,6 +106,26 @@ describe('runChat', () => {
     expect(requestedMessages(chat)[1]).toEqual([{ role: 'user', content: 'answered question' }]);
     // A script learns that something failed.
     expect(code).toBe(1);
+  });
+
+  it('never prints a key the upstream echoes in its errors, yet names the error', async () => {
+    const key = plantedKey();
+    const upstream = await startKeyEchoingUpstream();
+    try {
+      const chat = stackWithKey(upstream, key);
+      stacks.push(chat);
+      const { code, text } = await chatLines(chat, ['hello', '/models'], {
+        target: 'openai:gpt-4o-mini',
+      });
+      expect(code).toBe(1);
+      expect(text).toMatch(/^error: authentication: .*Incorrect API key provided: \[redacted\]/m);
+      expect(text).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
+      expect(text).not.toContain(key);
+      // Both the answer and the listing reached the upstream, which echoed the key.
+      expect(upstream.requests).toBe(2);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('refuses /model with an unknown provider, typed, keeping the current model', async () => {

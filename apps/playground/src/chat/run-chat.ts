@@ -58,7 +58,8 @@ export function startChat(options: ChatOptions): ChatRun {
   const printError = (error: unknown) => {
     const failure = toPlyError(error);
     failures++;
-    print(style.red(`error: ${failure.code}: ${failure.message}`));
+    // An upstream's error text may quote the key it was sent: the stack masks its secrets.
+    print(style.red(`error: ${failure.code}: ${stack.redact(failure.message)}`));
   };
 
   const interrupt = () => {

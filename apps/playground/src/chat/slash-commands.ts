@@ -1,3 +1,4 @@
+import { modelListing } from '../commands/models-command.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { readBudget } from './budget-figures.js';
 import type { ChatSession } from './chat-session.js';
@@ -39,13 +40,7 @@ const table: Record<string, SlashCommand> = {
     usage: '/models',
     summary: "list every provider's models",
     async run(_argument, { stack, print }): Promise<SlashOutcome> {
-      for (const entry of await stack.registry.listModels()) {
-        const models =
-          'models' in entry
-            ? entry.models.map((model) => model.id).join(', ')
-            : `error: ${entry.error.code}: ${entry.error.message}`;
-        print(`${entry.providerId}: ${models}`);
-      }
+      for (const line of await modelListing(stack)) print(line);
       return 'continue';
     },
   },

@@ -29,17 +29,24 @@ export interface ExperimentResult {
   requestId?: string;
   /** The model that answered (often a dated snapshot of the one asked for). */
   responseModel?: string;
-  /** A failure's typed error: `code` as ply's errors have it, message already key-free. */
+  /** A failure's typed error: `code` as ply's errors have it, the message with secrets masked. */
   error?: { code: string; message: string; status?: number };
 }
 
+/**
+ * `redact` masks secrets out of a failure's message before it is kept: an upstream's error
+ * text may quote the key it was sent (OpenAI's own 401 does), and keys that are not
+ * `sk-`-shaped (Azure, proxies) escape any pattern. Pass the stack's `redact`.
+ */
 export function experimentResult(
   experiment: Experiment,
   outcome: Settled<ChatResult>,
   latencyMs: number,
+  redact: (text: string) => string,
 ): ExperimentResult {
   if (!outcome.ok) {
-    const { code, message, status, requestId } = outcome.error;
+    const { code, status, requestId } = outcome.error;
+    const message = redact(outcome.error.message);
     return {
       experiment,
       ok: false,

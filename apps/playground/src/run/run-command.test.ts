@@ -2,6 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  plantedKey,
+  stackWithKey,
+  startKeyEchoingUpstream,
+} from '../commands/key-echoing-upstream.test-support.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { parseCsv } from './csv-reader.js';
 import { fastStack, TextOutput, tempDir } from './run.test-support.js';
@@ -182,4 +187,51 @@ describe('ply run', () => {
     expect(stderr.text).toContain(`cannot read the prompt file ${path('missing.txt')} (ENOENT)`);
     expect(stack.simulator.log.entries.length).toBe(0);
   });
+
+  it.each([
+    [401, 'authentication'],
+    [500, 'server_error'],
+  ] as const)(
+    'writes an upstream %i as its error code, never with the key it echoed',
+    async (status, errorCode) => {
+      const key = plantedKey();
+      const upstream = await startKeyEchoingUpstream({ status });
+      const keyed = stackWithKey(upstream, key);
+      try {
+        await writeFile(
+          path('keyed.csv'),
+          'provider,model,topic,audience\nopenai,gpt-4o-mini,tides,child\nsimulator,gpt-4o-mini,rain,student\n',
+        );
+        const code = await executeRun(
+          [
+            '--prompt',
+            path('prompt.txt'),
+            '--experiments',
+            path('keyed.csv'),
+            '--out',
+            path('k.csv'),
+          ],
+          { stdout, stderr, stack: keyed },
+        );
+        expect(code).toBe(0);
+        expect(upstream.requests).toBeGreaterThan(0);
+        const csv = await readFile(path('k.csv'), 'utf8');
+        const jsonl = await readFile(path('k.jsonl'), 'utf8');
+        const failed = jsonl
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line))
+          .find((row) => row.provider === 'openai');
+        expect(failed).toMatchObject({ error_code: errorCode, output: null });
+        expect(failed.error_message).toContain('[redacted]');
+        expect(csv).toContain(errorCode);
+        for (const written of [csv, jsonl, stdout.text, stderr.text]) {
+          expect(written).not.toContain(key);
+        }
+      } finally {
+        await keyed.dispose();
+        await upstream.close();
+      }
+    },
+  );
 });

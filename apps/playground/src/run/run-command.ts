@@ -120,6 +120,7 @@ async function runPlan(
   try {
     outcome = await runExperiments({
       registry: stack.registry,
+      redact: stack.redact,
       experiments: plan.experiments,
       concurrency: options.concurrency,
       sinks: files,
@@ -138,7 +139,7 @@ async function runPlan(
   } catch (error) {
     progress.finish();
     const message = PlyError.isInstance(error) ? error.message : String(error);
-    io.stderr.write(`ply run: cannot write results, run stopped: ${message}\n`);
+    io.stderr.write(`ply run: cannot write results, run stopped: ${stack.redact(message)}\n`);
     return 1;
   } finally {
     if (io.handleSignals) process.off('SIGINT', onInterrupt);

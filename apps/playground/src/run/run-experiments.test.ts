@@ -65,6 +65,7 @@ describe('runExperiments against the simulator with faults', () => {
 
     const outcome = await runExperiments({
       registry: stack.registry,
+      redact: stack.redact,
       experiments: planned.experiments,
       concurrency: 8,
       sinks: files,
@@ -178,6 +179,7 @@ describe('runExperiments against the simulator with faults', () => {
     const stop = new AbortController();
     const outcome = await runExperiments({
       registry: stack.registry,
+      redact: stack.redact,
       experiments: planned.experiments,
       concurrency: 1,
       stop: stop.signal,
@@ -197,6 +199,7 @@ describe('runExperiments against the simulator with faults', () => {
     const abort = new AbortController();
     const outcome = await runExperiments({
       registry: stack.registry,
+      redact: stack.redact,
       experiments: planned.experiments,
       concurrency: 3,
       signal: abort.signal,
@@ -215,6 +218,7 @@ describe('runExperiments against the simulator with faults', () => {
     const stop = new AbortController();
     const outcome = await runExperiments({
       registry: stack.registry,
+      redact: stack.redact,
       experiments: planned.experiments,
       concurrency: 1,
       stop: stop.signal,
@@ -242,6 +246,7 @@ describe('runExperiments against the simulator with faults', () => {
     await expect(
       runExperiments({
         registry: stack.registry,
+        redact: stack.redact,
         experiments: planned.experiments,
         concurrency: 2,
         sinks: files,

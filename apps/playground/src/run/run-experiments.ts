@@ -27,6 +27,11 @@ export interface RunProgress {
 
 export interface RunExperimentsOptions {
   registry: Pick<ProviderRegistry, 'complete'>;
+  /**
+   * Masks secrets out of error messages before they reach a result (and so a file): the
+   * stack's `redact`. Required, so no caller writes an upstream's text as it came.
+   */
+  redact: (text: string) => string;
   experiments: readonly Experiment[];
   /** Rows under way at once; the stack's rate limiter still decides when each call goes. */
   concurrency?: number;
@@ -127,7 +132,7 @@ export async function runExperiments(options: RunExperimentsOptions): Promise<Ru
         notRun++;
         return;
       }
-      result = experimentResult(experiment, called.outcome, called.latencyMs);
+      result = experimentResult(experiment, called.outcome, called.latencyMs, options.redact);
       // One sink at a time, in order: a row is in the CSV before it is in the JSONL.
       for (const sink of sinks) await sink.write(result);
     } catch (error) {
