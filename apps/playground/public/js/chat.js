@@ -34,6 +34,8 @@ export function createChat({ inspector, meter, onSettled }) {
   const stopButton = byId('stop');
   const toolPanel = byId('tool-calls');
   const errorBox = byId('error');
+  // "New chat" replaces the array rather than emptying it: a run still settling keeps the
+  // conversation it belongs to, so its late outcome cannot land in the new one.
   let conversation = [];
   let running;
   let lastBody;
@@ -81,9 +83,10 @@ export function createChat({ inspector, meter, onSettled }) {
     show(errorBox);
   }
 
-  function answerToolCalls(calls, results) {
+  function answerToolCalls(thread, calls, results) {
+    if (thread !== conversation) return;
     calls.forEach((call, index) => {
-      conversation.push({ role: 'tool', toolCallId: call.id, content: results[index] });
+      thread.push({ role: 'tool', toolCallId: call.id, content: results[index] });
       append(messageView('tool', `${call.name} → ${results[index]}`));
     });
     run(readParams());
@@ -93,6 +96,8 @@ export function createChat({ inspector, meter, onSettled }) {
     if (!showProblems(params.problems)) return;
     const body = bodyOf(params, messagesWith(params, ''));
     lastBody = body;
+    // Where this run's answer belongs, even after "New chat" has started another.
+    const thread = conversation;
     show(errorBox, false);
     show(toolPanel, false);
     const view = append(messageView('assistant', ''));
@@ -178,7 +183,7 @@ export function createChat({ inspector, meter, onSettled }) {
       meter.usage(result.usage);
       meter.cost(result.cost);
       inspector.result(payload);
-      conversation.push({
+      thread.push({
         role: 'assistant',
         content: result.text === '' ? null : result.text,
         ...(result.refusal ? { refusal: result.refusal } : {}),
@@ -192,9 +197,9 @@ export function createChat({ inspector, meter, onSettled }) {
               })),
             }),
       });
-      if (result.toolCalls.length > 0) {
+      if (result.toolCalls.length > 0 && thread === conversation) {
         showToolCalls(toolPanel, result.toolCalls, (results) =>
-          answerToolCalls(result.toolCalls, results),
+          answerToolCalls(thread, result.toolCalls, results),
         );
       }
     };
@@ -208,7 +213,7 @@ export function createChat({ inspector, meter, onSettled }) {
       stat('status', `failed: ${error.code}`);
       stat('latency', ms(payload.timing?.durationMs));
       stat('attempts', String(payload.attempts ?? '–'));
-      showError(error);
+      if (thread === conversation) showError(error);
       inspector.error(payload);
       meter.noResult('–');
     };
@@ -259,7 +264,7 @@ export function createChat({ inspector, meter, onSettled }) {
         stat('status', 'stopped');
         inspector.stopped();
         meter.noResult('settled at an estimate');
-        if (text !== '') conversation.push({ role: 'assistant', content: text });
+        if (text !== '') thread.push({ role: 'assistant', content: text });
       } else {
         onFailure({
           error: { code: error.code ?? 'connection', message: error.message, field: error.field },

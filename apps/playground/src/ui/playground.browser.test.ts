@@ -342,6 +342,32 @@ describe('the playground in a browser', () => {
   );
 
   it(
+    '"New chat" during an answer starts clean: the stopped answer stays out of the new conversation',
+    async () => {
+      // The simulator holds this stream after its first chunks until the page lets go.
+      playground.stack.simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
+      await page.getByTestId('target').fill('simulator:sim-lorem');
+      await page.getByTestId('prompt').fill('write 400 words');
+      await page.getByTestId('send').click();
+      await poll(() => text('answer-text')).not.toBe('');
+      await page.getByTestId('clear').click();
+      // The old run settles (the server saw the page let go) before the next one starts.
+      await poll(() => text('stat-status')).toBe('stopped');
+      expect(await page.getByTestId('message-assistant').count()).toBe(0);
+
+      await page.getByTestId('target').fill('simulator:gpt-4o-mini');
+      await page.getByTestId('prompt').fill('A fresh start');
+      await page.getByTestId('send').click();
+      await poll(() => text('stat-status')).toBe('done');
+      const sent = playground.stack.simulator.log.filter('/v1/chat/completions').at(-1);
+      expect(sent?.body).toMatchObject({ messages: [{ role: 'user', content: 'A fresh start' }] });
+      expect(await text('answer-text')).toBe('A fresh start');
+      await shot('11-new-chat');
+    },
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'shows the typed code of an upstream that quotes the key back, never the key',
     async () => {
       await page.getByTestId('itab-timeline').click();
@@ -359,7 +385,7 @@ describe('the playground in a browser', () => {
       await poll(() => text('error-code')).toBe('authentication');
       expect(await text('error-message')).toContain('Incorrect API key provided: [redacted]');
       await page.getByTestId('itab-response').click();
-      await shot('11-key-echo');
+      await shot('12-key-echo');
       await expectNoKey();
       // The key did go out, and came back in both answers: the page masked it.
       expect(echo.keysSeen.filter((seen) => seen === key).length).toBeGreaterThanOrEqual(2);
@@ -380,7 +406,7 @@ describe('the playground in a browser', () => {
       expect(code).toContain('apiKey: process.env.OPENAI_API_KEY');
       expect(code).toContain('costTracking(');
       expect(code).toContain('resilience(');
-      await shot('12-export');
+      await shot('13-export');
       await expectNoKey();
       expect(pageErrors).toEqual([]);
     },
