@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startSimulator } from '@ply/simulator';
 import { describe, expect, it } from 'vitest';
 import {
   plantedKey,
@@ -74,14 +75,26 @@ describe('ply chat (built CLI, stdin piped)', () => {
   });
 
   it('SIGINT while an answer streams stops it; the chat goes on to EOF', async () => {
-    const chat = plyChat(['--model', 'simulator:sim-lorem']);
-    chat.child.stdin.write('write 400 words\n');
-    await chat.until(/^> write 400 words\n\S+ \S+/m);
-    chat.child.kill('SIGINT');
-    await chat.until(/^stopped; the partial answer is kept$/m);
-    chat.child.stdin.end('/cost\n');
-    expect(await chat.exit).toBe(0);
-    expect(chat.stdout()).toMatch(/^sim-lorem\s+1\s+\d+\s+\d+\s+unpriced \(1 estimated\)$/m);
+    // A simulator on loopback as the "openai" provider, so the test can make the answer
+    // stop after two tokens and wait: the SIGINT comes while it waits, not at a pace.
+    const upstream = await startSimulator();
+    upstream.simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
+    try {
+      const chat = plyChat(['--model', 'openai:sim-lorem'], {
+        OPENAI_API_KEY: 'loopback-simulator',
+        OPENAI_BASE_URL: upstream.url,
+      });
+      chat.child.stdin.write('write 400 words\n');
+      await chat.until(/^> write 400 words\n\S/m);
+      chat.child.kill('SIGINT');
+      await chat.until(/^stopped; the partial answer is kept$/m);
+      chat.child.stdin.end('/cost\n');
+      expect(await chat.exit).toBe(0);
+      expect(upstream.simulator.log.filter('/v1/chat/completions')[0]?.chunksSent).toBe(3);
+      expect(chat.stdout()).toMatch(/^sim-lorem\s+1\s+\d+\s+2\s+unpriced \(1 estimated\)$/m);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('SIGINT when idle ends the chat though stdin is still open', async () => {

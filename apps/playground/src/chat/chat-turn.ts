@@ -43,7 +43,7 @@ export interface TurnOptions {
 /** Streams one answer through the stack, writing it as it arrives. Never throws. */
 export async function streamTurn(options: TurnOptions): Promise<TurnOutcome> {
   const { stack, signal } = options;
-  const ledgerSize = stack.ledger.entries().length;
+  const lastBefore = lastLedgerEntry(stack);
   const startedAt = performance.now();
   let firstAt: number | undefined;
   const reply = { text: '', refusal: '' };
@@ -77,7 +77,7 @@ export async function streamTurn(options: TurnOptions): Promise<TurnOutcome> {
       ? replyOf(partial.text, partial.refusal)
       : replyOf(reply.text, reply.refusal);
     const stopped = signal.aborted && AbortedError.isInstance(error);
-    const entry = kept.text || kept.refusal ? await estimateEntry(stack, ledgerSize) : undefined;
+    const entry = kept.text || kept.refusal ? entrySince(stack, lastBefore) : undefined;
     return {
       status: stopped ? 'stopped' : 'failed',
       reply: kept,
@@ -113,23 +113,21 @@ function speed(
   return { firstTokenMs: firstAt - startedAt, ...rate };
 }
 
-/** Event-loop turns to wait for the cost layer's estimate; it needs only a few. */
-const SETTLE_TURNS = 20;
+function lastLedgerEntry(stack: PlaygroundStack): LedgerEntry | undefined {
+  return stack.ledger.entries().at(-1);
+}
 
 /**
- * The ledger entry the cost layer writes for a stream that stopped after showing output,
- * priced at an estimate. After an interruption it is written before the error reaches
- * us; after an abort it is written just after (the abort travels down the middleware
- * chain, the estimate comes back up as promise callbacks), so give those a few turns.
+ * The ledger entry the cost layer wrote for this turn's stream when it stopped after
+ * output arrived, priced at an estimate. It is there by the time the turn sees the error:
+ * the cost layer records a cut stream before passing its error on, and an aborted one
+ * synchronously as the abort fires (`@ply/cost`'s `costTracking`). The chat runs one turn
+ * at a time, so a new last entry is this turn's.
  */
-async function estimateEntry(
+function entrySince(
   stack: PlaygroundStack,
-  ledgerSize: number,
-): Promise<LedgerEntry | undefined> {
-  for (let turn = 0; turn < SETTLE_TURNS; turn++) {
-    const entry = stack.ledger.entries().slice(ledgerSize).at(-1);
-    if (entry) return entry;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return undefined;
+  lastBefore: LedgerEntry | undefined,
+): LedgerEntry | undefined {
+  const last = lastLedgerEntry(stack);
+  return last === lastBefore ? undefined : last;
 }

@@ -3,14 +3,15 @@ import { configFromEnvironment } from '../config/playground-config.js';
 import { createPlaygroundStack, type PlaygroundStack } from '../stack/playground-stack.js';
 import { type ChatOptions, type ChatRun, startChat } from './run-chat.js';
 
-/** A real stack on the embedded simulator; `pace` 0 unless a test needs a slow stream. */
-export function simulatorStack(
-  pace: { firstTokenDelayMs: number; tokenDelayMs: number } = {
-    firstTokenDelayMs: 0,
-    tokenDelayMs: 0,
-  },
-): PlaygroundStack {
-  return createPlaygroundStack({ ...configFromEnvironment({}), simulatorPace: pace });
+/**
+ * A real stack on the embedded simulator, unpaced: a test that needs an answer to wait
+ * injects a fault (a stall) rather than slowing the stream and racing it.
+ */
+export function simulatorStack(): PlaygroundStack {
+  return createPlaygroundStack({
+    ...configFromEnvironment({}),
+    simulatorPace: { firstTokenDelayMs: 0, tokenDelayMs: 0 },
+  });
 }
 
 /** A chat on in-memory streams: feed it lines, read what it wrote (and in how many writes). */

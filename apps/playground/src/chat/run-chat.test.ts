@@ -4,12 +4,13 @@ import {
   stackWithKey,
   startKeyEchoingUpstream,
 } from '../commands/key-echoing-upstream.test-support.js';
+import { formatUsd } from '../format/usd.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { ChatHarness, chatLines, requestedMessages, simulatorStack } from './chat.test-support.js';
 
 const stacks: PlaygroundStack[] = [];
-function stack(pace?: { firstTokenDelayMs: number; tokenDelayMs: number }): PlaygroundStack {
-  const created = simulatorStack(pace);
+function stack(): PlaygroundStack {
+  const created = simulatorStack();
   stacks.push(created);
   return created;
 }
@@ -154,27 +155,35 @@ describe('runChat', () => {
     expect(partial).not.toBe(question);
   });
 
-  it('Ctrl-C while answering stops the stream and keeps the partial answer', async () => {
-    const chat = stack({ firstTokenDelayMs: 0, tokenDelayMs: 20 });
-    const harness = new ChatHarness({ stack: chat, target: 'simulator:sim-lorem' });
-    harness.send('write 400 words');
-    await harness.until(/^> write 400 words\n\S+ \S+/m);
+  it('Ctrl-C while answering stops the stream, keeps the partial answer and prices it', async () => {
+    const chat = stack();
+    // The answer stops after its role chunk and two tokens, and waits: Ctrl-C comes then.
+    chat.simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
+    const harness = new ChatHarness({ stack: chat });
+    harness.send('one two three four five');
+    await harness.until(/^> one two three four five\none two/m);
     harness.run.interrupt();
     await harness.until(/^stopped; the partial answer is kept$/m);
-    harness.send('/model simulator:gpt-4o-mini', 'go on');
+    harness.send('/model simulator:sim-lorem', 'go on');
     expect(await harness.finish()).toBe(0);
-    expect(harness.text).toMatch(
-      /^simulator:sim-lorem · ~\d+ in \/ ~\d+ out tokens \(estimated\)/m,
-    );
     const [first, second] = chat.simulator.log.filter('/v1/chat/completions');
-    // The stream was cut short: far fewer than the 400 words asked for were sent.
-    expect(first?.chunksSent ?? 0).toBeLessThan(400);
-    const kept = requestedMessages(chat)[1]?.[1];
-    expect(kept?.role).toBe('assistant');
+    expect(first?.chunksSent).toBe(3);
+    // Exactly what arrived, then the stop, then the cost layer's estimate for it (on the
+    // ledger before the chat saw the abort, so the session total holds it too).
+    const [entry] = chat.ledger.entries();
+    expect(entry).toMatchObject({ estimated: true, usage: { outputTokens: 2 } });
+    const cost = `~${formatUsd(entry?.cost.amount ?? Number.NaN)}`;
+    expect(harness.text).toContain(
+      [
+        '> one two three four five',
+        'one two',
+        'stopped; the partial answer is kept',
+        `simulator:gpt-4o-mini · ~${entry?.usage.inputTokens} in / ~2 out tokens (estimated) · ${cost} · session ${cost.slice(1)} of $5.00 budget`,
+      ].join('\n'),
+    );
     // What the user saw before the stop is what the model sees next.
-    expect(kept?.content).toMatch(/\S/);
-    expect(harness.text).toContain(`> write 400 words\n${kept?.content}\nstopped;`);
-    expect(second?.model).toBe('gpt-4o-mini');
+    expect(requestedMessages(chat)[1]?.[1]).toEqual({ role: 'assistant', content: 'one two' });
+    expect(second?.model).toBe('sim-lorem');
   });
 
   it('Ctrl-C when idle ends the chat without waiting for more input', async () => {
