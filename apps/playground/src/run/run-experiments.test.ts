@@ -252,6 +252,7 @@ describe('runExperiments against the simulator with faults', () => {
         sinks: files,
       }),
     ).rejects.toThrow();
-    expect(stack.simulator.log.entries.length).toBeLessThan(30);
+    // Only the rows already under way (two at a time) were called; none after the failure.
+    expect(stack.simulator.log.entries.length).toBeLessThanOrEqual(2);
   });
 });
