@@ -1,9 +1,11 @@
 import type { ChatRequest } from '@ply/core';
+import { tiktokenEstimator } from '@ply/cost';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Json,
   postJson,
   readEvents,
+  ssePayloads,
   startTestPlayground,
   type TestPlayground,
 } from './ui.test-support.js';
@@ -208,15 +210,17 @@ describe('POST /api/chat', () => {
 });
 
 describe('POST /api/chat, stopped by the page', () => {
-  it('aborts the call when the browser disconnects, settling the budget at an estimate', async () => {
-    const playground = await startTestPlayground({
-      simulatorPace: { firstTokenDelayMs: 0, tokenDelayMs: 40 },
-    });
+  it('aborts the call when the page disconnects, settling the budget at what arrived', async () => {
+    const playground = await startTestPlayground();
     try {
-      const settled = new Promise<string>((resolve) => {
+      // The simulator sends three chunks (the role, then two tokens) and holds the stream
+      // for a minute: only the abort can end it sooner.
+      playground.stack.simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
+      const settled = new Promise<Json>((resolve) => {
         playground.stack.onEvent((event) => {
-          if (event.type === 'budget' && event.event.type !== 'budget-reserved')
-            resolve(event.event.type);
+          if (event.type === 'budget' && event.event.type !== 'budget-reserved') {
+            resolve(event.event);
+          }
         });
       });
       const controller = new AbortController();
@@ -230,17 +234,38 @@ describe('POST /api/chat, stopped by the page', () => {
       );
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       const decoder = new TextDecoder();
-      let seen = '';
-      while (!seen.includes('"text-delta"')) {
-        const { value } = await reader.read();
-        seen += decoder.decode(value);
+      let buffer = '';
+      const deltas: string[] = [];
+      while (deltas.length < 2) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended before its stall');
+        buffer += decoder.decode(value, { stream: true });
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop() ?? '';
+        for (const payload of ssePayloads(blocks.join('\n\n'))) {
+          const event = JSON.parse(payload) as Json;
+          if (event.type === 'event' && event.event.type === 'text-delta') {
+            deltas.push(event.event.delta);
+          }
+        }
       }
+      // Everything before the stall has arrived; the stop lands whenever it lands.
       controller.abort();
-      expect(await settled).toBe('budget-settled');
+      const arrived = deltas.join('');
+
+      expect(await settled).toMatchObject({ type: 'budget-settled', estimated: true });
       await expect.poll(() => playground.stack.ledger.entries().length).toBe(1);
       const [entry] = playground.stack.ledger.entries();
-      expect(entry?.estimated).toBe(true);
-      expect(entry?.usage.outputTokens).toBeLessThan(200);
+      expect(entry).toMatchObject({ stream: true, estimated: true });
+      // Billed at an estimate of exactly the output that was shown.
+      expect(entry?.usage.outputTokens).toBe(
+        tiktokenEstimator.countText(arrived, 'sim-lorem').tokens,
+      );
+      const [sent] = playground.stack.simulator.log.filter('/v1/chat/completions');
+      expect(sent?.chunksSent).toBe(3);
+      expect(arrived).not.toBe('');
+      expect(sent?.outputText?.startsWith(arrived)).toBe(true);
+      expect(sent?.outputText).not.toBe(arrived);
     } finally {
       await playground.close();
     }

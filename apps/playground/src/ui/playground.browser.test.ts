@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { tiktokenEstimator } from '@ply/cost';
 import { startSimulator } from '@ply/simulator';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -323,18 +324,36 @@ describe('the playground in a browser', () => {
     'stops a stream with the stop button: the partial answer stays and the call is settled at an estimate',
     async () => {
       const callsBefore = Number.parseInt(await text('session-calls'), 10);
+      // The simulator sends three chunks (the role, then two tokens) and holds the stream
+      // for a minute: only the stop can end it sooner.
+      playground.stack.simulator.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });
       await page.getByTestId('target').fill('simulator:sim-lorem');
       await page.getByTestId('prompt').fill('write 400 words');
       await page.getByTestId('send').click();
-      await poll(async () => (await text('answer-text')).split(' ').length).toBeGreaterThan(3);
+      // What arrived before the stall, as the inspector lists the chunks, is on the page.
+      const chunks = page.getByTestId('chunks').last().locator('li');
+      await poll(() => chunks.count()).toBe(3);
+      const arrived = (await chunks.allTextContents())
+        .map((data) => JSON.parse(data).choices[0]?.delta.content ?? '')
+        .join('');
+      expect(arrived).not.toBe('');
+      await poll(() => text('answer-text')).toBe(arrived);
+      expect(await text('stat-status')).toBe('streaming');
+
       await page.getByTestId('stop').click();
       await poll(() => text('stat-status')).toBe('stopped');
-      const partial = await text('answer-text');
-      expect(partial.split(' ').length).toBeLessThan(400);
-      // The server saw the connection close, aborted the call and settled its budget.
+      expect(await text('answer-text')).toBe(arrived);
+      // The server saw the connection close, aborted the call and settled its budget at an
+      // estimate of exactly what was shown.
       await poll(() => text('session-calls')).toMatch(/\b1 estimated\)$/);
       expect(Number.parseInt(await text('session-calls'), 10)).toBe(callsBefore + 1);
-      expect(await text('answer-text')).toBe(partial);
+      const entry = playground.stack.ledger.entries().at(-1);
+      expect(entry).toMatchObject({ model: 'sim-lorem', stream: true, estimated: true });
+      expect(entry?.usage.outputTokens).toBe(
+        tiktokenEstimator.countText(arrived, 'sim-lorem').tokens,
+      );
+      const sent = playground.stack.simulator.log.filter('/v1/chat/completions').at(-1);
+      expect(sent?.chunksSent).toBe(3);
       await shot('10-stopped');
       await page.getByTestId('target').fill('simulator:gpt-4o-mini');
     },
