@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallOptions, ChatRequest } from '@ply/core';
 import { toWireError } from '../server/error-envelope.js';
@@ -10,6 +9,7 @@ import { gatewayCallOptions } from './gateway-call-options.js';
 import { type GatewayTarget, resolveTarget } from './resolve-target.js';
 import { streamToChunks } from './stream-to-chunks.js';
 import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
+import { waitForDrain } from './wait-for-drain.js';
 import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
 
 /**
@@ -76,9 +76,7 @@ async function streamAnswer(
   try {
     while (!step.done) {
       writeEvent(response, step.value);
-      if (response.writableNeedDrain) {
-        await once(response, 'drain', options.signal ? { signal: options.signal } : {});
-      }
+      await waitForDrain(response, options.signal);
       step = await chunks.next();
     }
     writeEvent(response, '[DONE]');

@@ -1,4 +1,5 @@
 import { AbortedError, type ChatResult, type ChatStreamEvent, isContentEvent } from '@ply/core';
+import { waitForDrain } from '../gateway/wait-for-drain.js';
 import { readJsonBody, startEventStream } from '../server/http-io.js';
 import { CallTrace } from '../stack/call-trace.js';
 import { type ChatInput, parseChatInput } from './chat-input.js';
@@ -67,6 +68,8 @@ export const chatRoute: UiRoute = async (context, request, response) => {
     if (firstContentAt === undefined && isContentEvent(event)) firstContentAt = now;
     const { raw: _raw, ...shown } = event;
     send({ type: 'event', atMs: Math.round(now - startedAt), event: shown });
+    // A page that reads slowly slows the stream, as the gateway does for its clients.
+    return waitForDrain(response, controller.signal);
   };
 
   try {
@@ -101,12 +104,12 @@ async function call(
   context: UiContext,
   input: ChatInput,
   signal: AbortSignal,
-  onEvent: (event: ChatStreamEvent) => void,
+  onEvent: (event: ChatStreamEvent) => Promise<void>,
 ): Promise<ChatResult> {
   const { registry } = context.stack;
   if (!input.stream) return registry.complete(input.target, input.request, { signal });
   const stream = registry.stream(input.target, input.request, { signal });
-  for await (const event of stream) onEvent(event);
+  for await (const event of stream) await onEvent(event);
   return stream.result;
 }
 
