@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   plantedKey,
   startKeyEchoingUpstream,
-} from '../commands/key-echoing-upstream.test-support.js';
+} from '../testing/key-echoing-upstream.test-support.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -116,7 +116,7 @@ describe('ply chat (built CLI, stdin piped)', () => {
       expect(chat.stdout()).toMatch(/^error: authentication: .*\[redacted\]/m);
       expect(chat.stdout()).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
       expect(chat.stdout() + chat.stderr()).not.toContain(key);
-      expect(upstream.requests).toBe(2);
+      expect(upstream.keysSeen).toHaveLength(2);
     } finally {
       await upstream.close();
     }

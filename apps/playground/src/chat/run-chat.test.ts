@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatUsd } from '../format/usd.js';
+import type { PlaygroundStack } from '../stack/playground-stack.js';
 import {
   plantedKey,
   stackWithKey,
   startKeyEchoingUpstream,
-} from '../commands/key-echoing-upstream.test-support.js';
-import { formatUsd } from '../format/usd.js';
-import type { PlaygroundStack } from '../stack/playground-stack.js';
+} from '../testing/key-echoing-upstream.test-support.js';
 import { ChatHarness, chatLines, requestedMessages, simulatorStack } from './chat.test-support.js';
 
 const stacks: PlaygroundStack[] = [];
@@ -123,7 +123,7 @@ describe('runChat', () => {
       expect(text).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
       expect(text).not.toContain(key);
       // Both the answer and the listing reached the upstream, which echoed the key.
-      expect(upstream.requests).toBe(2);
+      expect(upstream.keysSeen).toHaveLength(2);
     } finally {
       await upstream.close();
     }

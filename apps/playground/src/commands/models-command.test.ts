@@ -5,7 +5,7 @@ import {
   plantedKey,
   stackWithKey,
   startKeyEchoingUpstream,
-} from './key-echoing-upstream.test-support.js';
+} from '../testing/key-echoing-upstream.test-support.js';
 import { modelsCommand } from './models-command.js';
 
 let upstream: KeyEchoingUpstream | undefined;

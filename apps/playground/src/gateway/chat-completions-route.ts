@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallOptions, ChatRequest } from '@ply/core';
 import { toWireError } from '../server/error-envelope.js';
 import { readJsonBody, sendJson, startEventStream, writeEvent } from '../server/http-io.js';
+import { waitForDrain } from '../server/wait-for-drain.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { chatResultToWire } from './chat-result-to-wire.js';
 import { disconnectSignal } from './disconnect-signal.js';
@@ -9,7 +10,6 @@ import { gatewayCallOptions } from './gateway-call-options.js';
 import { type GatewayTarget, resolveTarget } from './resolve-target.js';
 import { streamToChunks } from './stream-to-chunks.js';
 import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
-import { waitForDrain } from './wait-for-drain.js';
 import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
 
 /**

@@ -3,10 +3,11 @@ import OpenAI, { type APIError } from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   ECHO_PARTIAL_TEXT,
-  type KeyEchoUpstream,
-  startKeyEchoUpstream,
-} from '../ui/key-echo-upstream.test-support.js';
-import { plantedKey, ssePayloads } from '../ui/ui.test-support.js';
+  type KeyEchoingUpstream,
+  plantedKey,
+  startKeyEchoingUpstream,
+} from '../testing/key-echoing-upstream.test-support.js';
+import { ssePayloads } from '../ui/ui.test-support.js';
 import { type GatewayFixture, startGateway } from './gateway.test-support.js';
 
 let gateway: GatewayFixture;
@@ -247,9 +248,9 @@ describe('upstream failures', () => {
 
 describe('an upstream that quotes the key back', () => {
   const key = plantedKey();
-  let echo: KeyEchoUpstream;
+  let echo: KeyEchoingUpstream;
   beforeAll(async () => {
-    echo = await startKeyEchoUpstream();
+    echo = await startKeyEchoingUpstream();
   });
   afterAll(() => echo.close());
   const startWithEcho = () =>

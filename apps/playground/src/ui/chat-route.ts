@@ -1,6 +1,6 @@
 import { AbortedError, type ChatResult, type ChatStreamEvent, isContentEvent } from '@ply/core';
-import { waitForDrain } from '../gateway/wait-for-drain.js';
 import { readJsonBody, startEventStream } from '../server/http-io.js';
+import { waitForDrain } from '../server/wait-for-drain.js';
 import { CallTrace } from '../stack/call-trace.js';
 import { type ChatInput, parseChatInput } from './chat-input.js';
 import { circuitKey } from './circuit-key.js';

@@ -6,13 +6,9 @@ import { runInNewContext } from 'node:vm';
 import { startSimulator } from '@ply/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config/playground-config.js';
+import { plantedKey } from '../testing/key-echoing-upstream.test-support.js';
 import { exportCode, tsLiteral } from './export-code.js';
-import {
-  plantedKey,
-  postJson,
-  startTestPlayground,
-  type TestPlayground,
-} from './ui.test-support.js';
+import { postJson, startTestPlayground, type TestPlayground } from './ui.test-support.js';
 
 const run = promisify(execFile);
 /** Inside the app, so the exported program resolves the workspace's @ply packages. */

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../config/playground-config.js';
 import {
   ECHO_PARTIAL_TEXT,
-  type KeyEchoUpstream,
-  startKeyEchoUpstream,
-} from './key-echo-upstream.test-support.js';
+  type KeyEchoingUpstream,
+  plantedKey,
+  startKeyEchoingUpstream,
+} from '../testing/key-echoing-upstream.test-support.js';
 import { pageJson } from './page-json.js';
 import {
   type Json,
-  plantedKey,
   postJson,
   readEvents,
   startTestPlayground,
@@ -68,10 +68,10 @@ describe('what reaches the page, with a one-character key (as Ollama and vLLM us
 
 describe('what reaches the page, when an upstream quotes the key back', () => {
   const key = plantedKey();
-  let echo: KeyEchoUpstream;
+  let echo: KeyEchoingUpstream;
   let playground: TestPlayground;
   beforeAll(async () => {
-    echo = await startKeyEchoUpstream();
+    echo = await startKeyEchoingUpstream();
     playground = await startTestPlayground({
       providers: [
         { id: 'simulator', kind: 'simulator' },

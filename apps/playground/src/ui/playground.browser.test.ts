@@ -7,16 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../config/playground-config.js';
 import { startPlaygroundServer } from '../server/playground-server.js';
 import {
+  ECHO_PARTIAL_TEXT,
+  type KeyEchoingUpstream,
+  plantedKey,
+  startKeyEchoingUpstream,
+} from '../testing/key-echoing-upstream.test-support.js';
+import {
   DRIFT_FIELD,
   type DriftingProxy,
   startDriftingProxy,
 } from './drifting-proxy.test-support.js';
-import {
-  ECHO_PARTIAL_TEXT,
-  type KeyEchoUpstream,
-  startKeyEchoUpstream,
-} from './key-echo-upstream.test-support.js';
-import { plantedKey, startTestPlayground, type TestPlayground } from './ui.test-support.js';
+import { startTestPlayground, type TestPlayground } from './ui.test-support.js';
 
 /**
  * The playground issue's acceptance test: a real Chromium drives the page against the
@@ -60,7 +61,7 @@ describe('the playground in a browser', () => {
   const key = plantedKey();
   let upstream: Awaited<ReturnType<typeof startSimulator>>;
   let proxy: DriftingProxy;
-  let echo: KeyEchoUpstream;
+  let echo: KeyEchoingUpstream;
   let playground: TestPlayground;
   let browser: Browser;
   let page: Page;
@@ -90,7 +91,7 @@ describe('the playground in a browser', () => {
     upstream = await startSimulator({ port: 0 });
     proxy = await startDriftingProxy(upstream.url);
     // A third, with the same key, whose upstream quotes the key back in its errors.
-    echo = await startKeyEchoUpstream();
+    echo = await startKeyEchoingUpstream();
     const config = configFromEnvironment({ OPENAI_API_KEY: key, OPENAI_BASE_URL: proxy.url });
     playground = await startTestPlayground({
       providers: [

@@ -1,9 +1,9 @@
 import { startSimulator } from '@ply/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnvironment } from '../config/playground-config.js';
+import { plantedKey } from '../testing/key-echoing-upstream.test-support.js';
 import {
   type Json,
-  plantedKey,
   postJson,
   readEvents,
   startTestPlayground,

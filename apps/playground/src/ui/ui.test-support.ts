@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { configFromEnvironment, type PlaygroundConfig } from '../config/playground-config.js';
 import { type RunningPlayground, startPlaygroundServer } from '../server/playground-server.js';
 import { createPlaygroundStack, type PlaygroundStack } from '../stack/playground-stack.js';
@@ -77,12 +76,4 @@ export async function readEvents(response: Response): Promise<Array<Record<strin
   return ssePayloads(await response.text()).map(
     (payload) => JSON.parse(payload) as Record<string, unknown>,
   );
-}
-
-/**
- * A provider key made up at run time, shaped like no known key (not `sk-...`), so only the
- * stack's own list of secrets can mask it: a test that finds it absent has tested that.
- */
-export function plantedKey(): string {
-  return ['planted', randomBytes(12).toString('hex')].join('-');
 }
