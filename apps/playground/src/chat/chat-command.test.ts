@@ -113,7 +113,7 @@ describe('ply chat (built CLI, stdin piped)', () => {
       chat.child.stdin.end('hello\n/models\n');
       expect(await chat.exit).toBe(1);
       // With a key, openai is the default target.
-      expect(chat.stdout()).toMatch(/^error: authentication: .*\[redacted\]/m);
+      expect(chat.stdout()).toMatch(/^error: stream_interrupted: .*for the key \[redacted\]/m);
       expect(chat.stdout()).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
       expect(chat.stdout() + chat.stderr()).not.toContain(key);
       expect(upstream.keysSeen).toHaveLength(2);

@@ -119,7 +119,7 @@ describe('runChat', () => {
         target: 'openai:gpt-4o-mini',
       });
       expect(code).toBe(1);
-      expect(text).toMatch(/^error: authentication: .*Incorrect API key provided: \[redacted\]/m);
+      expect(text).toMatch(/^error: stream_interrupted: .*for the key \[redacted\]/m);
       expect(text).toMatch(/^openai: error: authentication: .*\[redacted\]/m);
       expect(text).not.toContain(key);
       // Both the answer and the listing reached the upstream, which echoed the key.
