@@ -1,3 +1,5 @@
+import { recordNote, recordTable } from './report.ts';
+
 export interface Measurement {
   name: string;
   /** Median microseconds per operation over the rounds. */
@@ -77,14 +79,29 @@ export function repeat(count: number, call: () => Promise<unknown> | unknown): (
   };
 }
 
-export function printTable(title: string, unit: string, rows: Measurement[]): void {
-  const baseline = rows[0]?.medianUs ?? 1;
+/** Prints a table and keeps it for the results files; ratios are to `baseline` (first row). */
+export function printTable(
+  title: string,
+  unit: string,
+  rows: readonly (Measurement & { extra?: Record<string, number | string> })[],
+  options: { baseline?: string | false } = {},
+): void {
+  const table = recordTable(title, unit, rows, options);
   console.log(`\n### ${title}\n`);
-  console.log(`| case | median ${unit} | min–max | ratio to first |`);
+  console.log(`| case | median ${unit} | min–max | ratio |`);
   console.log('| --- | ---: | ---: | ---: |');
-  for (const row of rows) {
+  for (const row of table.rows) {
     const spread = `${row.minUs.toFixed(2)}–${row.maxUs.toFixed(2)}`;
-    const ratio = (row.medianUs / baseline).toFixed(2);
-    console.log(`| ${row.name} | ${row.medianUs.toFixed(2)} | ${spread} | ${ratio}x |`);
+    const ratio = row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`;
+    const extra = Object.entries(row.extra ?? {})
+      .map(([name, value]) => ` ${name} ${value}`)
+      .join(',');
+    console.log(`| ${row.name} | ${row.medianUs.toFixed(2)} | ${spread} | ${ratio} |${extra}`);
   }
+}
+
+/** Prints a line and keeps it under the last table. */
+export function note(text: string): void {
+  recordNote(text);
+  console.log(text);
 }
