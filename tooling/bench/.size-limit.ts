@@ -1,0 +1,20 @@
+// Bundle-size budgets, checked by `pnpm test` (through `size-limit`) in this folder: each
+// figure is the package's dist/index.js bundled for Node by esbuild, minified and brotli'd,
+// with third-party packages external and the @ply packages it imports bundled in (see
+// src/size/bundle-checks.ts). kB is 1000 bytes, as size-limit prints it.
+//
+// To change a budget: build (`pnpm exec turbo run build`), run `pnpm exec size-limit` here
+// to see today's size, and set the package's limit below to about 10% above it, rounded up
+// to 0.5 kB. Raise a budget only in the commit that explains the growth.
+import { budgetChecks } from './src/size/bundle-checks.ts';
+
+export const BUDGETS: Readonly<Record<string, string>> = {
+  '@ply/core': '8 kB',
+  '@ply/response-models': '28.5 kB',
+  '@ply/provider-openai': '42.5 kB',
+  '@ply/resilience': '14.5 kB',
+  '@ply/cost': '17 kB',
+  '@ply/simulator': '19 kB',
+};
+
+export default budgetChecks(BUDGETS);
