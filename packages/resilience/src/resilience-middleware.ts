@@ -159,11 +159,17 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
     attempt: (options: CallOptions) => Promise<T>,
   ): Promise<T> {
     if (!retry) return attempt(call);
+    // The policy's signal is passed down only when something can fire it: each signal the
+    // OpenAI SDK composes with its own costs more than the rest of a call's retry work.
+    const canAbort =
+      call.signal !== undefined ||
+      retry.deadlineMs !== undefined ||
+      retry.attemptTimeoutMs !== undefined;
     return retry.execute(
       ({ signal, idempotencyKey }) =>
         attempt({
           ...call,
-          signal,
+          ...(canAbort ? { signal } : {}),
           headers: { ...call.headers, 'Idempotency-Key': idempotencyKey },
         }),
       {

@@ -4,6 +4,7 @@ import {
   ContextWindowExceededError,
   forwardStream,
   type Middleware,
+  type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
 
@@ -21,6 +22,8 @@ export interface ContextWindowGuardOptions {
   windowOf: (model: string) => ModelWindow | undefined;
   /** Model assumed when a request names none. */
   defaultModel?: string;
+  /** The prompt already counted (for this model), so it is not counted again. */
+  prompt?: TokenEstimate;
 }
 
 /** Throws the typed error when `request`'s prompt plus its requested output cannot fit. */
@@ -32,7 +35,7 @@ export function assertFitsContextWindow(
   if (!model) return;
   const window = options.windowOf(model);
   if (!window) return;
-  const prompt = options.estimator.estimateChat({ ...request, model });
+  const prompt = options.prompt ?? options.estimator.estimateChat({ ...request, model });
   const output = request.maxOutputTokens ?? 0;
   const promptFits = window.maxInputTokens === undefined || prompt.tokens <= window.maxInputTokens;
   if (promptFits && prompt.tokens + output <= window.contextWindow) return;

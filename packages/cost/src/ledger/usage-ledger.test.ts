@@ -82,19 +82,23 @@ describe('UsageLedger', () => {
     expect(csv[3]).toMatch(/,llama3,alice,.*,,true,false,default,/);
   });
 
-  it('keeps the newest entries within its bound', () => {
-    const ledger = new UsageLedger({ maxEntries: 2 });
-    for (const model of ['a', 'b', 'c']) {
+  it('keeps the newest entries within its bound, oldest first, however often it wraps', () => {
+    const ledger = new UsageLedger({ maxEntries: 3 });
+    for (const [index, model] of ['a', 'b', 'c', 'd', 'e', 'f', 'g'].entries()) {
       ledger.record({
         provider: 'p',
         model,
         scope: {},
         usage: createUsage(),
-        cost: cost(0),
+        cost: cost(index),
         estimated: false,
         stream: false,
       });
     }
-    expect(ledger.entries().map((entry) => entry.model)).toEqual(['b', 'c']);
+    expect(ledger.entries().map((entry) => entry.model)).toEqual(['e', 'f', 'g']);
+    const exported = ledger.toJSONL().trim().split('\n');
+    expect(exported.map((line) => JSON.parse(line).model)).toEqual(['e', 'f', 'g']);
+    expect(ledger.totalCost()).toBe(4 + 5 + 6);
+    expect(() => new UsageLedger({ maxEntries: 0 })).toThrow(/maxEntries/);
   });
 });

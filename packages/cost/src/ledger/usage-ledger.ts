@@ -1,4 +1,4 @@
-import { type Clock, type CostSummary, systemClock, type Usage } from '@ply/core';
+import { type Clock, ConfigurationError, type CostSummary, systemClock, type Usage } from '@ply/core';
 
 /** One call as the ledger keeps it. */
 export interface LedgerEntry {
@@ -69,21 +69,37 @@ function csvCell(value: unknown): string {
  * past `maxEntries`), with summaries and exports for dashboards and bills.
  */
 export class UsageLedger {
-  readonly #entries: LedgerEntry[] = [];
+  /** A ring once full: the oldest entry is overwritten in place, so a record is O(1). */
+  readonly #ring: LedgerEntry[] = [];
+  /** Where the oldest entry sits once the ring is full (the next one to overwrite). */
+  #oldest = 0;
   readonly #maxEntries: number;
   readonly #clock: Clock;
 
   constructor(options: { maxEntries?: number; clock?: Clock } = {}) {
-    this.#maxEntries = options.maxEntries ?? 100_000;
+    const maxEntries = options.maxEntries ?? 100_000;
+    if (!(Number.isSafeInteger(maxEntries) && maxEntries > 0)) {
+      throw new ConfigurationError('UsageLedger: `maxEntries` must be a positive integer');
+    }
+    this.#maxEntries = maxEntries;
     this.#clock = options.clock ?? systemClock;
   }
 
   record(entry: Omit<LedgerEntry, 'at'> & { at?: number }): LedgerEntry {
     const recorded: LedgerEntry = { ...entry, at: entry.at ?? this.#clock.now() };
-    this.#entries.push(recorded);
-    if (this.#entries.length > this.#maxEntries)
-      this.#entries.splice(0, this.#entries.length - this.#maxEntries);
+    if (this.#ring.length < this.#maxEntries) {
+      this.#ring.push(recorded);
+    } else {
+      this.#ring[this.#oldest] = recorded;
+      this.#oldest = (this.#oldest + 1) % this.#maxEntries;
+    }
     return recorded;
+  }
+
+  /** Entries oldest first. */
+  get #entries(): readonly LedgerEntry[] {
+    if (this.#oldest === 0) return this.#ring;
+    return [...this.#ring.slice(this.#oldest), ...this.#ring.slice(0, this.#oldest)];
   }
 
   entries(filter: (entry: LedgerEntry) => boolean = () => true): LedgerEntry[] {
@@ -122,7 +138,7 @@ export class UsageLedger {
 
   /** USD over every priced call. */
   totalCost(): number {
-    return this.#entries.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
+    return this.#ring.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
   }
 
   toJSONL(): string {

@@ -75,8 +75,14 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
 
   async function begin(request: ChatRequest, metadata: CallMetadata | undefined, provider: string) {
     const model = request.model ?? 'unknown';
-    if (guard) assertFitsContextWindow(request, { estimator, windowOf });
-    const estimate = estimateCost(request, { estimator, catalogue, model });
+    // Counted once, for the guard and the estimate alike.
+    const prompt = estimator.estimateChat(
+      request.model === undefined ? { ...request, model } : request,
+    );
+    if (guard && request.model !== undefined) {
+      assertFitsContextWindow(request, { estimator, windowOf, prompt });
+    }
+    const estimate = estimateCost(request, { estimator, catalogue, model, prompt });
     // An unpriced model cannot be budgeted: it is reserved at nothing and shows as unpriced.
     const reservation: Reservation | undefined = options.budget
       ? await options.budget.reserve({

@@ -2,6 +2,7 @@ import {
   approximateTokenEstimator,
   type ChatRequest,
   createUsage,
+  type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
 import { defaultCatalogue, type ModelCatalogue } from '../catalogue/model-catalogue.js';
@@ -24,6 +25,8 @@ export interface EstimateCostOptions {
   dataResidency?: boolean;
   /** The model when the request names none (the provider's default). */
   model?: string;
+  /** The prompt already counted (for this model), so it is not counted again. */
+  prompt?: TokenEstimate;
 }
 
 export interface CostEstimate {
@@ -53,9 +56,11 @@ export function estimateCost(
   const catalogue = options.catalogue ?? defaultCatalogue;
   const model = request.model ?? options.model;
   const estimator = options.estimator ?? approximateTokenEstimator;
-  const prompt = estimator.estimateChat(
-    request.model === undefined && model !== undefined ? { ...request, model } : request,
-  );
+  const prompt =
+    options.prompt ??
+    estimator.estimateChat(
+      request.model === undefined && model !== undefined ? { ...request, model } : request,
+    );
   const entry = catalogue.resolve(model);
   const perChoice = request.maxOutputTokens ?? entry?.maxOutputTokens;
   const maxOutputTokens = perChoice === undefined ? undefined : perChoice * (request.n ?? 1);
