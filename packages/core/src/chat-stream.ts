@@ -1,4 +1,4 @@
-import { abortError, raceAbort, throwIfAborted } from './abort.js';
+import { abortError, throwIfAborted } from './abort.js';
 import { ToolArgumentsError } from './errors/api-errors.js';
 import type { PlyError } from './errors/ply-error.js';
 import { toPlyError } from './errors/settle.js';
@@ -128,15 +128,26 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     const aggregator = new StreamAggregator();
     const signal = this.#controller.signal;
     const detachCallerSignal = this.#attachCallerSignal();
+    // One abort listener for the whole stream, failing whichever read is pending: adding
+    // and removing a listener per event cost more than the rest of a layer's work on it.
+    let failPendingRead: ((error: unknown) => void) | undefined;
+    const onAbort = () => failPendingRead?.(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
     let iterator: ReturnType<ChatStreamSource> | undefined;
     let completion: ChatStreamCompletion | undefined;
     let settled = false;
     try {
       iterator = this.#source(signal);
+      const source = iterator;
       for (;;) {
         // Checked first so an aborted stream never pulls from its source again.
         throwIfAborted(signal);
-        const step = await raceAbort(iterator.next(), signal);
+        const step = await new Promise<IteratorResult<ChatStreamEvent, SourceCompletion>>(
+          (resolve, reject) => {
+            failPendingRead = reject;
+            source.next().then(resolve, reject);
+          },
+        );
         if (step.done) {
           completion = step.value ?? {};
           break;
@@ -150,6 +161,8 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
       this.#settle.reject(failure);
       throw failure;
     } finally {
+      signal.removeEventListener('abort', onAbort);
+      failPendingRead = undefined;
       detachCallerSignal();
       if (!settled && completion === undefined) {
         // The consumer left the loop early: an abort, and the source must stop.

@@ -37,7 +37,7 @@ export interface FullStack {
  */
 export function fullStack(target: PlyTarget): FullStack {
   const ledger = new UsageLedger({ maxEntries: 1_000 });
-  const budget = new BudgetManager({ limits: [{ scope: 'global', limit: 1e9, period: 'total' }] });
+  const budget = new BudgetManager({ limits: [{ scope: 'global', limit: 1e7, period: 'total' }] });
   const provider: Provider = wrapProvider(
     bareProvider(target),
     costTracking({ budget, ledger, estimator: tiktokenEstimator }),
