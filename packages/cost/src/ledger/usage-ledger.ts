@@ -1,4 +1,10 @@
-import { type Clock, ConfigurationError, type CostSummary, systemClock, type Usage } from '@ply/core';
+import {
+  type Clock,
+  ConfigurationError,
+  type CostSummary,
+  systemClock,
+  type Usage,
+} from '@ply/core';
 
 /** One call as the ledger keeps it. */
 export interface LedgerEntry {

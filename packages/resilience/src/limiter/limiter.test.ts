@@ -612,3 +612,30 @@ describe('RateLimiter: configuration and input', () => {
     await expect(second).resolves.toMatchObject({ reservedTokens: 1 });
   });
 });
+
+describe('RateLimiter: an uncontended key', () => {
+  it('grants at once, not a turn of the event loop later: under load those turns come last', async () => {
+    const { limiter } = setup({ rpm: 10, tpm: 1_000 });
+    let granted = false;
+    void limiter.acquire({ key: K, tokens: 1 }).then(() => {
+      granted = true;
+    });
+    // One microtask: the grant's own reaction has run, no pump step has.
+    await Promise.resolve();
+    expect(granted).toBe(true);
+  });
+
+  it('still queues behind a waiter, first come first served', async () => {
+    const { limiter, clock } = setup({ rpm: 1, tpm: 1_000 });
+    await limiter.acquire({ key: K, tokens: 1 });
+    const second = track(limiter.acquire({ key: K, tokens: 1 }));
+    await clock.advance(0);
+    expect(second.settled).toBe(false);
+    // Capacity returns a minute later: the waiter is served, not a newcomer ahead of it.
+    await clock.advance(60_000);
+    const third = track(limiter.acquire({ key: K, tokens: 1 }));
+    await clock.advance(0);
+    expect(second.settled).toBe(true);
+    expect(third.settled).toBe(false);
+  });
+});

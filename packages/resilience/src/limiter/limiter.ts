@@ -286,6 +286,9 @@ export class RateLimiter {
       throw waitExceeded(key, waitMs, maxWaitMs);
     }
 
+    const granted = this.#grantAtOnce(state, key, tokens, field, priority, now, deadline, signal);
+    if (granted) return granted;
+
     return new Promise<RateLimitPermit>((resolve, reject) => {
       const waiter: Waiter = {
         key,
@@ -485,6 +488,52 @@ export class RateLimiter {
     add('requests-per-day', 1);
     add('tokens-per-day', tokens);
     return demands;
+  }
+
+  /**
+   * The uncontended case, decided now: nobody queued, nothing held back, and an in-memory
+   * store that answers synchronously. Going through the pump instead costs a turn of the
+   * event loop per grant, and under load the pump's turns come last: at 64 calls in flight
+   * each caller waited milliseconds for capacity that was there all along.
+   */
+  #grantAtOnce(
+    state: KeyState,
+    key: string,
+    tokens: number,
+    field: string,
+    priority: number,
+    now: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<RateLimitPermit> | undefined {
+    const store = this.#store;
+    if (
+      !(store instanceof MemoryRateLimitStore) ||
+      state.queue.length > 0 ||
+      state.pumping ||
+      state.retryAt !== undefined ||
+      state.active >= this.#maxConcurrent
+    ) {
+      return undefined;
+    }
+    const decision = store.acquireSync(key, this.#demands(state, tokens));
+    if (!decision.granted) return undefined;
+    const { promise, resolve, reject } = Promise.withResolvers<RateLimitPermit>();
+    this.#grant(state, {
+      key,
+      tokens,
+      field,
+      priority,
+      enqueuedAt: now,
+      deadline,
+      signal,
+      settled: false,
+      blockedOn: 'queue',
+      onAbort: undefined,
+      resolve,
+      reject,
+    });
+    return promise;
   }
 
   /** Wakes a sleeping pump (capacity may have freed up, or the head changed). */
