@@ -140,6 +140,20 @@ interface KeyState {
  * waits. Limits and remaining quota are learned from `x-ratelimit-*` via `observe`, and a
  * 429 drains its dimension via `exhausted`.
  */
+/** What a caller asked for, before it waits or is granted. */
+type WaiterCall = Pick<
+  Waiter,
+  'key' | 'tokens' | 'field' | 'priority' | 'enqueuedAt' | 'deadline' | 'signal'
+>;
+
+function waiterFor(
+  call: WaiterCall,
+  resolve: (permit: RateLimitPermit) => void,
+  reject: (error: unknown) => void,
+): Waiter {
+  return { ...call, settled: false, blockedOn: 'queue', onAbort: undefined, resolve, reject };
+}
+
 export class RateLimiter {
   readonly #store: RateLimitStore;
   readonly #clock: Clock;
@@ -286,24 +300,12 @@ export class RateLimiter {
       throw waitExceeded(key, waitMs, maxWaitMs);
     }
 
-    const granted = this.#grantAtOnce(state, key, tokens, field, priority, now, deadline, signal);
+    const call: WaiterCall = { key, tokens, field, priority, enqueuedAt: now, deadline, signal };
+    const granted = this.#grantAtOnce(state, call);
     if (granted) return granted;
 
     return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: Waiter = {
-        key,
-        tokens,
-        field,
-        priority,
-        enqueuedAt: now,
-        deadline,
-        signal,
-        settled: false,
-        blockedOn: 'queue',
-        onAbort: undefined,
-        resolve,
-        reject,
-      };
+      const waiter = waiterFor(call, resolve, reject);
       if (signal) {
         waiter.onAbort = () => {
           if (waiter.settled) return;
@@ -496,16 +498,7 @@ export class RateLimiter {
    * event loop per grant, and under load the pump's turns come last: at 64 calls in flight
    * each caller waited milliseconds for capacity that was there all along.
    */
-  #grantAtOnce(
-    state: KeyState,
-    key: string,
-    tokens: number,
-    field: string,
-    priority: number,
-    now: number,
-    deadline: number,
-    signal: AbortSignal | undefined,
-  ): Promise<RateLimitPermit> | undefined {
+  #grantAtOnce(state: KeyState, call: WaiterCall): Promise<RateLimitPermit> | undefined {
     const store = this.#store;
     if (
       !(store instanceof MemoryRateLimitStore) ||
@@ -516,23 +509,10 @@ export class RateLimiter {
     ) {
       return undefined;
     }
-    const decision = store.acquireSync(key, this.#demands(state, tokens));
+    const decision = store.acquireSync(call.key, this.#demands(state, call.tokens));
     if (!decision.granted) return undefined;
     const { promise, resolve, reject } = Promise.withResolvers<RateLimitPermit>();
-    this.#grant(state, {
-      key,
-      tokens,
-      field,
-      priority,
-      enqueuedAt: now,
-      deadline,
-      signal,
-      settled: false,
-      blockedOn: 'queue',
-      onAbort: undefined,
-      resolve,
-      reject,
-    });
+    this.#grant(state, waiterFor(call, resolve, reject));
     return promise;
   }
 
