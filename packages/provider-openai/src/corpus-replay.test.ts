@@ -246,7 +246,7 @@ describe('corpus replay: chat completion bodies', () => {
     async function replay() {
       const server = replayFetch(text, replayHeaders(recorded), recorded?.status ?? 200);
       const provider = new OpenAIProvider({
-        apiKey: 'sk-test',
+        apiKey: 'test-key',
         baseURL: BASE_URL,
         fetch: server.fetch,
       });
@@ -380,7 +380,7 @@ describe('corpus replay: chat completion streams', () => {
         pieceBytes,
       );
       const provider = new OpenAIProvider({
-        apiKey: 'sk-test',
+        apiKey: 'test-key',
         baseURL: BASE_URL,
         fetch: server.fetch,
       });

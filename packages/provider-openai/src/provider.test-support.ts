@@ -9,7 +9,7 @@ export async function simulatorAndProvider(
 ) {
   const running: RunningSimulator = await startSimulator({ port: 0, ...simulatorOptions });
   const provider = createOpenAIProvider({
-    apiKey: 'sk-test',
+    apiKey: 'test-key',
     baseURL: running.url,
     ...providerOptions,
   });

@@ -37,7 +37,7 @@ async function stack(options: ResilienceOptions = {}) {
   const simulator = await startSimulator({ port: 0 });
   running.push(simulator);
   const events: ResilienceEvent[] = [];
-  const openai = createOpenAIProvider({ apiKey: 'sk-test', baseURL: simulator.url });
+  const openai = createOpenAIProvider({ apiKey: 'test-key', baseURL: simulator.url });
   const registry = new ProviderRegistry().register('openai', openai);
   const middleware = resilience({
     retry: quickRetry,

@@ -13,7 +13,7 @@ describe('ply-simulator', () => {
     const [line] = (await once(child.stdout, 'data')) as [Buffer];
     const url = /listening on (\S+)/.exec(line.toString())?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    const response = await fetch(`${url}/models`, { headers: { authorization: 'Bearer sk-cli' } });
+    const response = await fetch(`${url}/models`, { headers: { authorization: 'Bearer cli-key' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toMatch(/^req_/);
     child.kill('SIGTERM');

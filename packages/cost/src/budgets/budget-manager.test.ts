@@ -41,7 +41,7 @@ describe('BudgetManager scopes', () => {
     ]);
     const scopes = manager.scopesFor({
       model: 'gpt-4o',
-      apiKey: 'sk-secret-key',
+      apiKey: 'secret-key-value',
       metadata: {
         user: 'alice',
         project: 'search',
@@ -57,16 +57,16 @@ describe('BudgetManager scopes', () => {
       { scope: 'tag:beta:daily:2026-11-21', limit: 7, expiresAt: Date.UTC(2026, 10, 22) },
       { scope: 'tag:eu:daily:2026-11-21', limit: 7, expiresAt: Date.UTC(2026, 10, 22) },
       { scope: 'model:gpt-4o', limit: 9 },
-      { scope: `apiKey:${apiKeyFingerprint('sk-secret-key')}`, limit: 30 },
+      { scope: `apiKey:${apiKeyFingerprint('secret-key-value')}`, limit: 30 },
     ]);
-    expect(JSON.stringify(scopes)).not.toContain('sk-secret-key');
+    expect(JSON.stringify(scopes)).not.toContain('secret-key-value');
   });
 
   it('applies a limit with a value only to that value, and skips kinds the call lacks', () => {
     const { manager } = setup([
       { scope: 'user', value: 'alice', limit: 1, period: 'total' },
       { scope: 'model', value: 'gpt-4o', limit: 2, period: 'total' },
-      { scope: 'apiKey', value: 'sk-a', limit: 3, period: 'total' },
+      { scope: 'apiKey', value: 'key-a', limit: 3, period: 'total' },
       { scope: 'project', limit: 4, period: 'total' },
     ]);
     expect(manager.scopesFor({ model: 'gpt-4o', metadata: { user: 'alice' } })).toEqual([
@@ -74,10 +74,10 @@ describe('BudgetManager scopes', () => {
       { scope: 'model:gpt-4o', limit: 2 },
     ]);
     expect(
-      manager.scopesFor({ model: 'gpt-4o-mini', apiKey: 'sk-b', metadata: { user: 'bob' } }),
+      manager.scopesFor({ model: 'gpt-4o-mini', apiKey: 'key-b', metadata: { user: 'bob' } }),
     ).toEqual([]);
-    expect(manager.scopesFor({ model: 'x', apiKey: 'sk-a' })).toEqual([
-      { scope: `apiKey:${apiKeyFingerprint('sk-a')}`, limit: 3 },
+    expect(manager.scopesFor({ model: 'x', apiKey: 'key-a' })).toEqual([
+      { scope: `apiKey:${apiKeyFingerprint('key-a')}`, limit: 3 },
     ]);
   });
 

@@ -17,7 +17,7 @@ const ask = (content: string) => ({ messages: [{ role: 'user' as const, content 
 function stack(options: { budgetUsd?: number; onBudgetEvent?: (event: BudgetEvent) => void } = {}) {
   const simulator = createSimulator();
   const openai: Provider = createOpenAIProvider({
-    apiKey: 'sk-test',
+    apiKey: 'test-key',
     baseURL: 'http://simulator.invalid/v1',
     fetch: simulator.fetch,
   });

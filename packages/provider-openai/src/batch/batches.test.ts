@@ -47,7 +47,7 @@ function expectEmbed(outcome: BatchItemResult | undefined) {
 /** The lines of the input file as the simulator stored it. */
 async function inputLines(running: RunningSimulator, fileId: string): Promise<unknown[]> {
   const response = await fetch(`${running.url}/files/${fileId}/content`, {
-    headers: { authorization: 'Bearer sk-test' },
+    headers: { authorization: 'Bearer test-key' },
   });
   const text = await response.text();
   return text
@@ -62,7 +62,7 @@ describe('batches', () => {
 
   beforeAll(async () => {
     running = await startSimulator({ port: 0, batchCompletionMs: 0 });
-    provider = createOpenAIProvider({ apiKey: 'sk-test', baseURL: running.url });
+    provider = createOpenAIProvider({ apiKey: 'test-key', baseURL: running.url });
   });
   afterAll(() => running.close());
 
@@ -121,7 +121,7 @@ describe('batches', () => {
     expect(error).toMatchObject({ status: 404, provider: 'openai', retryable: false });
     expect(error.requestId).toMatch(/^req_/);
     expect(error.message).toContain('gpt-imaginary');
-    expect(error.message).not.toContain('sk-test');
+    expect(error.message).not.toContain('test-key');
   });
 
   it('runs an embeddings batch and decodes its vectors', async () => {
@@ -228,7 +228,7 @@ describe('batches', () => {
 
   it('refuses batches on a server declared without them, before any request', async () => {
     const local = createOpenAIProvider({
-      apiKey: 'sk-test',
+      apiKey: 'test-key',
       baseURL: running.url,
       compatibility: { unsupported: ['batch'] },
     });
@@ -256,7 +256,7 @@ describe('waiting on a manual clock', () => {
 
   beforeAll(async () => {
     running = await startSimulator({ port: 0, clock, batchCompletionMs: 5000 });
-    provider = createOpenAIProvider({ apiKey: 'sk-test', baseURL: running.url, clock });
+    provider = createOpenAIProvider({ apiKey: 'test-key', baseURL: running.url, clock });
   });
   afterAll(() => running.close());
 
@@ -410,7 +410,7 @@ describe('result lines the simulator does not write', () => {
       if (text !== undefined) return new Response(text);
       return Response.json(apiError('No such thing', null), { status: 404 });
     };
-    return createOpenAIProvider({ apiKey: 'sk-test', baseURL: 'http://fake.invalid/v1', fetch });
+    return createOpenAIProvider({ apiKey: 'test-key', baseURL: 'http://fake.invalid/v1', fetch });
   }
 
   it('maps expired, rate-limited, oversized and unparsable lines to typed errors', async () => {

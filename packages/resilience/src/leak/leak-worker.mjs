@@ -25,7 +25,7 @@ const minuteJumpingClock = {
 const simulator = createSimulator({ rateLimits: { rpm: 1e12, tpm: 1e15 } });
 simulator.faults.setRandom({ seed: options.seed, rates: { 'server-error': options.faultRate } });
 const openai = createOpenAIProvider({
-  apiKey: 'sk-test',
+  apiKey: 'test-key',
   baseURL: 'http://simulator.invalid/v1',
   fetch: simulator.fetch,
 });

@@ -77,7 +77,7 @@ async function runFleet(
   options: FleetOptions,
 ): Promise<{ reports: WorkerReport[]; entries: LoggedRequest[] }> {
   const id = ++runs;
-  const apiKey = `sk-fleet-${id}`;
+  const apiKey = `fleet-key-${id}`;
   const prefix = `test:${process.pid}:fleet:${id}:`;
   const from = sim.simulator.log.entries.length;
   const reports = await Promise.all(

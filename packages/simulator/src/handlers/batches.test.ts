@@ -35,7 +35,7 @@ const strict = { mode: 'strict' } as const;
 /** Starts a simulator and an official client for it. */
 async function serve(options: Parameters<typeof startSimulator>[0]) {
   const running = await startSimulator({ port: 0, ...options });
-  const client = new OpenAI({ apiKey: 'sk-test', baseURL: running.url, maxRetries: 0 });
+  const client = new OpenAI({ apiKey: 'test-key', baseURL: running.url, maxRetries: 0 });
   return { running, client };
 }
 
