@@ -39,7 +39,7 @@ export {
   RateLimitWaitExceededError,
   RetryBudgetExhaustedError,
 } from './errors/policy-errors.js';
-export { redactSecrets } from './errors/redact-secrets.js';
+export { redactKeys, redactSecrets } from './errors/redact-secrets.js';
 export { type Settled, settle, toPlyError } from './errors/settle.js';
 export {
   ConfigurationError,

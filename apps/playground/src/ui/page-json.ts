@@ -1,25 +1,12 @@
 import type { ServerResponse } from 'node:http';
-import { AbortedError, InvalidRequestError, StreamInterruptedError, toPlyError } from '@ply/core';
+import {
+  AbortedError,
+  InvalidRequestError,
+  redactKeys,
+  StreamInterruptedError,
+  toPlyError,
+} from '@ply/core';
 import { writeEvent } from '../server/http-io.js';
-
-/** Anything shaped like an OpenAI key, wherever it came from (a prompt, an upstream echo). */
-const KEY_SHAPED = /\bsk-[A-Za-z0-9_-]{8,}/g;
-
-/** As core's `redactSecrets`: a shorter "secret" (`OPENAI_API_KEY=1` for Ollama) is not masked. */
-const MIN_SECRET_LENGTH = 4;
-
-/**
- * Core's rule for secrets (those of four characters or more, and anything `sk-` shaped),
- * without its heuristics for `key=value` and bearer text, which would rewrite what the
- * page must show as is: a prompt, an answer, exported code (`apiKey: process.env...`).
- */
-function maskSecrets(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= MIN_SECRET_LENGTH) result = result.split(secret).join('[redacted]');
-  }
-  return result.replace(KEY_SHAPED, 'sk-[redacted]');
-}
 
 /**
  * JSON for the page, with the stack's keys and anything key-shaped masked in every string,
@@ -29,7 +16,9 @@ function maskSecrets(text: string, secrets: readonly string[]): string {
  * escapes is still found.
  */
 export function pageJson(value: unknown, secrets: readonly string[]): string {
-  const mask = (text: string) => maskSecrets(text, secrets);
+  // Core's narrow rule: its bearer and `key=` heuristics would rewrite what the page
+  // must show as is (a prompt, an answer, exported code reading `process.env`).
+  const mask = (text: string) => redactKeys(text, secrets);
   const text = JSON.stringify(value, (_key, item: unknown) => {
     if (typeof item === 'string') return mask(item);
     if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;

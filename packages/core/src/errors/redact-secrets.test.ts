@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from './redact-secrets.js';
+import { redactKeys, redactSecrets } from './redact-secrets.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -32,5 +32,17 @@ describe('redactSecrets', () => {
     const message =
       "This model's maximum context length is 128000 tokens. However, you requested 130000 tokens (max_tokens: 4096).";
     expect(redactSecrets(message)).toBe(message);
+  });
+});
+
+describe('redactKeys', () => {
+  it('masks given secrets and OpenAI-shaped keys, and leaves key=value text and short secrets as written', () => {
+    const planted = ['sk', 'proj', 'PLANTEDkey0123456789'].join('-');
+    const code = 'apiKey: process.env.OPENAI_API_KEY_FOR_THIS_APP';
+    expect(redactKeys(`${code} or ${planted} or tenant-secret-1`, ['tenant-secret-1', '1'])).toBe(
+      `${code} or sk-[redacted] or [redacted]`,
+    );
+    // The broader rule would rewrite the same code.
+    expect(redactSecrets(code)).not.toBe(code);
   });
 });
