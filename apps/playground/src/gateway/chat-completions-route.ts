@@ -4,12 +4,12 @@ import { toWireError } from '../server/error-envelope.js';
 import { readJsonBody, sendJson, startEventStream, writeEvent } from '../server/http-io.js';
 import { waitForDrain } from '../server/wait-for-drain.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
+import { answerUpstream } from './answer-upstream.js';
 import { chatResultToWire } from './chat-result-to-wire.js';
-import { disconnectSignal } from './disconnect-signal.js';
 import { gatewayCallOptions } from './gateway-call-options.js';
 import { type GatewayTarget, resolveTarget } from './resolve-target.js';
 import { streamToChunks } from './stream-to-chunks.js';
-import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
+import { upstreamHeaders } from './upstream-headers.js';
 import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
 
 /**
@@ -26,19 +26,12 @@ export async function handleChatCompletions(
 ): Promise<void> {
   const wire = wireToChatRequest(await readJsonBody(request, maxBodyBytes));
   const target = resolveTarget(stack.registry, stack.config.defaultTarget, wire.model);
-  const disconnect = disconnectSignal(response);
-  try {
-    const options = gatewayCallOptions(disconnect.signal, wire.request.user);
-    if (wire.stream) await streamAnswer(stack, wire, target, options, response);
-    else await completeAnswer(stack, wire.request, target, options, response);
-  } catch (error) {
-    // The client is gone: there is no one to tell.
-    if (response.destroyed) return;
-    setUpstreamHeaders(response, error);
-    throw error;
-  } finally {
-    disconnect.release();
-  }
+  await answerUpstream(response, (signal) => {
+    const options = gatewayCallOptions(signal, wire.request.user);
+    return wire.stream
+      ? streamAnswer(stack, wire, target, options, response)
+      : completeAnswer(stack, wire.request, target, options, response);
+  });
 }
 
 async function completeAnswer(

@@ -4,10 +4,10 @@ import type { CreateEmbeddingResponse } from '@ply/response-models';
 import { readJsonBody, sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { parseTarget } from '../stack/target.js';
-import { disconnectSignal } from './disconnect-signal.js';
+import { answerUpstream } from './answer-upstream.js';
 import { gatewayCallOptions } from './gateway-call-options.js';
 import { resolveTarget } from './resolve-target.js';
-import { setUpstreamHeaders, upstreamHeaders } from './upstream-headers.js';
+import { upstreamHeaders } from './upstream-headers.js';
 import {
   describe,
   invalidField,
@@ -78,12 +78,11 @@ export async function handleEmbeddings(
     wire.model === undefined
       ? parseTarget(stack.config.defaultTarget).providerId
       : resolveTarget(stack.registry, stack.config.defaultTarget, wire.model).target;
-  const disconnect = disconnectSignal(response);
-  try {
+  await answerUpstream(response, async (signal) => {
     const result = await stack.registry.embed(
       target,
       wire.request,
-      gatewayCallOptions(disconnect.signal, wire.request.user),
+      gatewayCallOptions(signal, wire.request.user),
     );
     const body: CreateEmbeddingResponse = {
       object: 'list',
@@ -97,11 +96,5 @@ export async function handleEmbeddings(
       usage: { prompt_tokens: result.usage.inputTokens, total_tokens: result.usage.totalTokens },
     };
     sendJson(response, 200, body, upstreamHeaders(result.meta));
-  } catch (error) {
-    if (response.destroyed) return;
-    setUpstreamHeaders(response, error);
-    throw error;
-  } finally {
-    disconnect.release();
-  }
+  });
 }

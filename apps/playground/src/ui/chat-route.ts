@@ -1,4 +1,5 @@
-import { AbortedError, type ChatResult, type ChatStreamEvent, isContentEvent } from '@ply/core';
+import { type ChatResult, type ChatStreamEvent, isContentEvent } from '@ply/core';
+import { disconnectSignal } from '../server/disconnect-signal.js';
 import { readJsonBody, startEventStream } from '../server/http-io.js';
 import { waitForDrain } from '../server/wait-for-drain.js';
 import { CallTrace } from '../stack/call-trace.js';
@@ -49,11 +50,7 @@ export const chatRoute: UiRoute = async (context, request, response) => {
   const key = circuitKey(context.stack, input.providerId, input.model) ?? input.target;
   context.session.noteDeployment(key);
 
-  const controller = new AbortController();
-  let finished = false;
-  response.on('close', () => {
-    if (!finished) controller.abort(new AbortedError('The page closed the connection'));
-  });
+  const disconnect = disconnectSignal(response, 'page');
   const send = (data: unknown) => writePageEvent(response, data, context.secrets);
 
   startEventStream(response);
@@ -69,12 +66,12 @@ export const chatRoute: UiRoute = async (context, request, response) => {
     const { raw: _raw, ...shown } = event;
     send({ type: 'event', atMs: Math.round(now - startedAt), event: shown });
     // A page that reads slowly slows the stream, as the gateway does for its clients.
-    return waitForDrain(response, controller.signal);
+    return waitForDrain(response, disconnect.signal);
   };
 
   try {
     // Inside `trace.run`, so the inspecting fetch and the policies find this call's trace.
-    const result = await trace.run(() => call(context, input, controller.signal, onEvent));
+    const result = await trace.run(() => call(context, input, disconnect.signal, onEvent));
     // Timed before the checks below, which are the playground's work, not the call's.
     const timing = timingOf(startedAt, firstContentAt, result.usage.outputTokens);
     send({
@@ -95,7 +92,7 @@ export const chatRoute: UiRoute = async (context, request, response) => {
       circuit: await circuit(context, key),
     });
   } finally {
-    finished = true;
+    disconnect.release();
     response.end();
   }
 };

@@ -11,11 +11,11 @@ export interface DisconnectSignal {
  * A signal that aborts when the client goes away before its response is complete, so the
  * upstream call (and its cost) stops with it instead of running on for nobody.
  */
-export function disconnectSignal(response: ServerResponse): DisconnectSignal {
+export function disconnectSignal(response: ServerResponse, who = 'client'): DisconnectSignal {
   const controller = new AbortController();
   const onClose = () => {
     if (!response.writableFinished) {
-      controller.abort(new AbortedError('The client closed the connection'));
+      controller.abort(new AbortedError(`The ${who} closed the connection`));
     }
   };
   response.once('close', onClose);
