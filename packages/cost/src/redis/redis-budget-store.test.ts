@@ -5,44 +5,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BudgetExceededError, ConnectionError, UnexpectedError } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BudgetManager } from '../budgets/budget-manager.js';
 import {
   CONTRACT_START,
   describeBudgetStoreContract,
 } from '../budgets/budget-store-contract.test-support.js';
 import { RedisBudgetStore, type RedisUnavailableInfo } from './redis-budget-store.js';
-import {
-  freeLoopbackPort,
-  type RunningRedisServer,
-  startRedisServer,
-} from './redis-server.test-support.js';
+import { freeLoopbackPort, startRedisServer } from './redis-server.test-support.js';
+import { sharedRedisServer } from './shared-redis-server.test-support.js';
 
 const run = promisify(execFile);
 
-let server: RunningRedisServer;
-const clients: Redis[] = [];
-let prefixes = 0;
-
-function connect(port = server.port, options: Record<string, unknown> = {}): Redis {
-  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, ...options });
-  redis.on('error', () => {}); // Outages are the point of some tests; ioredis would log them.
-  clients.push(redis);
-  return redis;
-}
-
-/** A fresh key space on the shared server for each test. */
-const freshPrefix = () => `test:${process.pid}:${++prefixes}:`;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  for (const client of clients) client.disconnect();
-  await server?.stop();
-});
+const server = sharedRedisServer();
+const { connect, freshPrefix } = server;
 
 describeBudgetStoreContract('RedisBudgetStore', async () => {
   const clock = new ManualClock(CONTRACT_START);
@@ -216,7 +192,7 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
   const scopes = [{ scope: 'global', limit: 1 }];
 
   it('fails closed by default: a ConnectionError, before any call is made', async () => {
-    const redis = connect(await freeLoopbackPort(), { enableOfflineQueue: false });
+    const redis = connect({ port: await freeLoopbackPort(), enableOfflineQueue: false });
     const store = new RedisBudgetStore({ redis, prefix: freshPrefix() });
     const error = await store.reserve('r', 0.1, scopes).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -235,7 +211,7 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
   });
 
   it('fails open when asked: grants with degraded: true and reports each decision', async () => {
-    const redis = connect(await freeLoopbackPort(), { enableOfflineQueue: false });
+    const redis = connect({ port: await freeLoopbackPort(), enableOfflineQueue: false });
     const reports: RedisUnavailableInfo[] = [];
     const store = new RedisBudgetStore({
       redis,
@@ -270,7 +246,7 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
   it('switches to its unavailable mode when the server dies mid-test', async () => {
     const own = await startRedisServer();
     try {
-      const redis = connect(own.port, { enableOfflineQueue: false });
+      const redis = connect({ port: own.port, enableOfflineQueue: false });
       if (redis.status !== 'ready') await once(redis, 'ready');
       const prefix = freshPrefix();
       const closed = new RedisBudgetStore({ redis, prefix });

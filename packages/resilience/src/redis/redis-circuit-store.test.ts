@@ -1,11 +1,7 @@
 import { CircuitOpenError, ServerError } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRedisServer,
-  startRedisServer,
-} from '../../../cost/src/redis/redis-server.test-support.js';
+import { describe, expect, it } from 'vitest';
+import { sharedRedisServer } from '../../../cost/src/redis/shared-redis-server.test-support.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { resolveCircuitBreakerConfig } from '../breaker/circuit-breaker-config.js';
 import {
@@ -14,27 +10,7 @@ import {
 } from '../breaker/circuit-store-contract.test-support.js';
 import { RedisCircuitStore } from './redis-circuit-store.js';
 
-let server: RunningRedisServer;
-const clients: Redis[] = [];
-let prefixes = 0;
-
-function connect(): Redis {
-  const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-  clients.push(redis);
-  return redis;
-}
-
-/** A fresh key space on the shared server for each test. */
-const freshPrefix = () => `test:${process.pid}:${++prefixes}:`;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  for (const client of clients) client.disconnect();
-  await server?.stop();
-});
+const { connect, freshPrefix } = sharedRedisServer();
 
 describeCircuitStoreContract('RedisCircuitStore', async () => {
   const clock = new ManualClock(CONTRACT_START);

@@ -1,33 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { RateLimitDemand } from '@ply/core';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRedisServer,
-  startRedisServer,
-} from '../../../cost/src/redis/redis-server.test-support.js';
+import { describe, expect, it } from 'vitest';
+import { sharedRedisServer } from '../../../cost/src/redis/shared-redis-server.test-support.js';
 import { RateLimiter } from '../limiter/limiter.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
-let server: RunningRedisServer;
-const clients: Redis[] = [];
-
-function connect(): Redis {
-  const redis = new Redis({ host: '127.0.0.1', port: server.port, maxRetriesPerRequest: 1 });
-  clients.push(redis);
-  return redis;
-}
-
-const freshPrefix = () => `test:${randomUUID()}:`;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await Promise.all(clients.map((client) => client.quit().catch(() => undefined)));
-  await server?.stop();
-});
+const { connect, freshPrefix } = sharedRedisServer();
 
 const requests = (limit: number, windowMs = 60_000): RateLimitDemand => ({
   dimension: 'requests',
