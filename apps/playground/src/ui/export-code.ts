@@ -13,8 +13,12 @@ export interface ExportCodeOptions {
   config: Pick<PlaygroundConfig, 'budget' | 'rateLimits' | 'retry'>;
 }
 
-/** A base URL without credentials or a query string, which may hold secrets. */
-function publicURL(url: string): string {
+/**
+ * A base URL for generated code: origin and path only. Unlike the stack's `publicURL`,
+ * which masks, code gets no query string at all (it may hold secrets, and masked values
+ * would not run).
+ */
+function codeBaseURL(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${parsed.pathname.replace(/\/$/, '')}`;
@@ -64,7 +68,7 @@ function providerSetup(
       lines: [
         '// The key comes from the environment, never from code.',
         'const provider = createAzureOpenAIProvider({',
-        `  endpoint: ${tsLiteral(publicURL(provider.endpoint))},`,
+        `  endpoint: ${tsLiteral(codeBaseURL(provider.endpoint))},`,
         `  apiVersion: ${tsLiteral(provider.apiVersion)},`,
         '  apiKey: process.env.AZURE_OPENAI_API_KEY,',
         '});',
@@ -82,7 +86,9 @@ function providerSetup(
     }
   }
   const baseURL =
-    provider.kind === 'openai' && provider.baseURL !== undefined ? publicURL(provider.baseURL) : '';
+    provider.kind === 'openai' && provider.baseURL !== undefined
+      ? codeBaseURL(provider.baseURL)
+      : '';
   lines.push(
     'const provider = createOpenAIProvider({',
     '  apiKey: process.env.OPENAI_API_KEY,',
