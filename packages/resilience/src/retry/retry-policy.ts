@@ -220,15 +220,17 @@ export class RetryPolicy {
     const startedAt = options.startedAt ?? this.#clock.now();
     const deadlineAt = this.deadlineMs === undefined ? Infinity : startedAt + this.deadlineMs;
 
-    const deadline = new AbortController();
-    const stopWatch = new AbortController();
+    // Controllers only for what can fire: each costs an allocation and, once stopped, an
+    // abort event, which on a call that completes at once is a good part of the policy's work.
+    const deadline = this.deadlineMs === undefined ? undefined : new AbortController();
+    const stopWatch = deadline && new AbortController();
     let deadlineReported = false;
     const reportDeadline = () => {
       if (deadlineReported || this.deadlineMs === undefined) return;
       deadlineReported = true;
       this.#emit({ type: 'deadline-exceeded', deadlineMs: this.deadlineMs });
     };
-    if (this.deadlineMs !== undefined) {
+    if (deadline && stopWatch && this.deadlineMs !== undefined) {
       const deadlineMs = this.deadlineMs;
       const remainingMs = Math.max(0, deadlineAt - this.#clock.now());
       this.#clock.sleep(remainingMs, stopWatch.signal).then(
@@ -245,7 +247,12 @@ export class RetryPolicy {
         () => {},
       );
     }
-    const outer = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
+    const outerCanFire = callerSignal !== undefined || deadline !== undefined;
+    // Attempts always get a signal; with nothing to fire it, a private one no one aborts.
+    const outer =
+      callerSignal && deadline
+        ? AbortSignal.any([callerSignal, deadline.signal])
+        : (callerSignal ?? deadline?.signal ?? new AbortController().signal);
 
     let attempts = 0;
     let lastRetryCost = 0;
@@ -255,7 +262,13 @@ export class RetryPolicy {
         attempts = attempt;
         let failure: unknown;
         try {
-          const value = await this.#runAttempt(attemptFn, attempt, idempotencyKey, outer);
+          const value = await this.#runAttempt(
+            attemptFn,
+            attempt,
+            idempotencyKey,
+            outer,
+            outerCanFire,
+          );
           this.budget?.recordSuccess(scope, lastRetryCost);
           return value;
         } catch (error) {
@@ -264,7 +277,7 @@ export class RetryPolicy {
 
         // The caller's abort and the deadline end the call whatever the error says.
         if (callerSignal?.aborted) throw new GiveUp(abortError(callerSignal), 'aborted');
-        if (deadline.signal.aborted) throw new GiveUp(abortError(deadline.signal), 'deadline');
+        if (deadline?.signal.aborted) throw new GiveUp(abortError(deadline.signal), 'deadline');
 
         const classification = classifyRetry(failure);
         const override = this.#shouldRetry?.(failure, attempt);
@@ -347,7 +360,7 @@ export class RetryPolicy {
             // The retry never ran: give its tokens back.
             if (this.budget) this.budget.release(scope, cost);
             if (callerSignal?.aborted) throw new GiveUp(abortError(callerSignal), 'aborted');
-            throw new GiveUp(abortError(deadline.signal), 'deadline');
+            throw new GiveUp(abortError(outer), 'deadline');
           }
         }
       }
@@ -362,7 +375,7 @@ export class RetryPolicy {
       });
       throw stop.error;
     } finally {
-      stopWatch.abort(STOPPED);
+      stopWatch?.abort(STOPPED);
     }
   }
 
@@ -371,12 +384,17 @@ export class RetryPolicy {
     attempt: number,
     idempotencyKey: string,
     outer: AbortSignal,
+    outerCanFire: boolean,
   ): Promise<T> {
     const timeoutMs = this.attemptTimeoutMs;
-    const timeout = new AbortController();
-    const stopTimer = new AbortController();
-    const signal = timeoutMs === undefined ? outer : AbortSignal.any([outer, timeout.signal]);
-    if (timeoutMs !== undefined) {
+    // Nothing can abort this attempt: no timer, no race, nothing to clean up.
+    if (timeoutMs === undefined && !outerCanFire) {
+      return await attemptFn({ attempt, signal: outer, idempotencyKey });
+    }
+    const timeout = timeoutMs === undefined ? undefined : new AbortController();
+    const stopTimer = timeout && new AbortController();
+    const signal = timeout ? AbortSignal.any([outer, timeout.signal]) : outer;
+    if (timeoutMs !== undefined && timeout && stopTimer) {
       this.#clock.sleep(timeoutMs, stopTimer.signal).then(
         () =>
           timeout.abort(
@@ -400,11 +418,13 @@ export class RetryPolicy {
       // Once the signal fired, its reason is the truth (the attempt may report a bare abort).
       throw signal.aborted ? abortError(signal) : error;
     } finally {
-      stopTimer.abort(STOPPED);
+      stopTimer?.abort(STOPPED);
     }
   }
 
   #newIdempotencyKey(): string {
+    // Unseeded, the platform's UUID is a tenth of the cost of four random words.
+    if (this.#random === mathRandom) return `ply-${crypto.randomUUID().replaceAll('-', '')}`;
     let hex = '';
     for (let i = 0; i < 4; i++) {
       hex += Math.floor(this.#random.next() * 0x1_0000_0000)
