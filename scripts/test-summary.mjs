@@ -6,7 +6,7 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const packageDirs = ['packages', 'apps']
   .flatMap((group) => readdirSync(join(root, group)).map((name) => join(group, name)))
-  .concat('tooling/bench');
+  .concat('tooling/bench', 'tooling/reliability');
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 for (const dir of packageDirs) {
