@@ -43,6 +43,27 @@ function headersOf(error: InstanceType<typeof OpenAI.APIError>): Headers {
     : new Headers((error.headers ?? {}) as Record<string, string>);
 }
 
+/** Socket-level failures, as Node and undici name them. */
+const NETWORK_CODE =
+  /^(UND_ERR_|ECONNRESET$|ECONNREFUSED$|ECONNABORTED$|EPIPE$|ETIMEDOUT$|EHOSTUNREACH$|ENETUNREACH$|ENOTFOUND$|EAI_AGAIN$)/;
+
+/**
+ * The connection failed outside the SDK's own request: typically while the body of an
+ * answer was read, where undici rejects with a bare `TypeError: terminated` whose cause
+ * names the socket error.
+ */
+function isTransportFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NETWORK_CODE.test(code)) return true;
+    if (current instanceof TypeError && /^(terminated|fetch failed)$/.test(current.message)) {
+      return true;
+    }
+    current = current.cause;
+  }
+  return false;
+}
+
 /** Maps an error of the OpenAI SDK (or of the transport under it) to ply's hierarchy. */
 export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError {
   const { provider } = context;
@@ -72,6 +93,12 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
     return new ConnectionError(`Could not reach ${provider}: ${error.message}`, {
       provider,
       cause: sanitisedCause(error.cause ?? error),
+    });
+  }
+  if (isTransportFailure(error)) {
+    return new ConnectionError(`The connection to ${provider} broke: ${(error as Error).message}`, {
+      provider,
+      cause: sanitisedCause(error),
     });
   }
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return toPlyError(error);
