@@ -1,0 +1,89 @@
+// The full stack as an application would run it (registry, budget, cost tracking with a
+// ledger, resilience with retry, retry budget, breaker and limiter, the OpenAI adapter),
+// against a simulator over loopback HTTP that misbehaves at the given rates.
+import { ProviderRegistry, wrapProvider } from '@ply/core';
+import { BudgetManager, costTracking, tiktokenEstimator, UsageLedger } from '@ply/cost';
+import { OpenAIProvider } from '@ply/provider-openai';
+import {
+  CircuitBreaker,
+  RateLimiter,
+  type ResilienceEvent,
+  RetryBudget,
+  resilience,
+} from '@ply/resilience';
+import { type RunningSimulator, startSimulator } from '@ply/simulator';
+import { CHAOS_FAULTS, CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
+
+/** ply's limiter keeps below what the simulator enforces, as a careful client would. */
+const LIMITER_SHARE = 0.9;
+
+/** Users the calls are spread over, each with a rolling budget that some calls run into. */
+export const USERS = 20;
+export const USER_BUDGET = { limit: 0.0015, rollingMs: 5_000 } as const;
+
+export const MAX_ATTEMPTS = 3;
+
+export interface ChaosStack {
+  simulator: RunningSimulator;
+  registry: ProviderRegistry;
+  ledger: UsageLedger;
+  budget: BudgetManager;
+  events: ResilienceEvent[];
+  close(): Promise<void>;
+}
+
+export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack> {
+  const limits = options.rateLimits;
+  const simulator = await startSimulator({ rateLimits: limits });
+  simulator.simulator.faults.setRandom({
+    seed: options.seed,
+    rates: options.faultRates,
+    faults: CHAOS_FAULTS,
+  });
+  const events: ResilienceEvent[] = [];
+  const ledger = new UsageLedger({ maxEntries: 10_000_000 });
+  const budget = new BudgetManager({
+    limits: [
+      { scope: 'user', limit: USER_BUDGET.limit, period: { rollingMs: USER_BUDGET.rollingMs } },
+    ],
+  });
+  const adapter = new OpenAIProvider({
+    apiKey: 'chaos-key',
+    baseURL: simulator.url,
+    streamTimeouts: { firstTokenMs: CHAOS_TIMEOUTS.firstTokenMs, idleMs: CHAOS_TIMEOUTS.idleMs },
+  });
+  const provider = wrapProvider(
+    adapter,
+    costTracking({ budget, ledger, estimator: tiktokenEstimator }),
+    resilience({
+      retry: {
+        maxAttempts: MAX_ATTEMPTS,
+        baseDelayMs: 20,
+        maxDelayMs: 500,
+        deadlineMs: CHAOS_TIMEOUTS.deadlineMs,
+        attemptTimeoutMs: CHAOS_TIMEOUTS.attemptTimeoutMs,
+      },
+      budget: new RetryBudget({ capacity: 200 }),
+      breaker: new CircuitBreaker({ consecutiveFailures: 8, openMs: 500, maxOpenMs: 2_000 }),
+      limiter: new RateLimiter({
+        rpm: Math.floor(limits.rpm * LIMITER_SHARE),
+        tpm: Math.floor(limits.tpm * LIMITER_SHARE),
+        estimator: tiktokenEstimator,
+        maxWaitMs: CHAOS_TIMEOUTS.deadlineMs,
+      }),
+      onEvent: (event) => events.push(event),
+    }),
+  );
+  const registry = new ProviderRegistry().register('sim', provider);
+  return {
+    simulator,
+    registry,
+    ledger,
+    budget,
+    events,
+    async close() {
+      await registry.dispose();
+      await simulator.close();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+// The short soak of the test command: the full stack, 50 calls in flight, 15 s of faults,
+// limits low enough that ply's limiter binds within the run. `pnpm test:chaos --duration
+// 10m` is the long one.
+import { describe, expect, it } from 'vitest';
+import { chaosOptions, DEFAULT_FAULT_RATES } from './chaos-options.ts';
+import { checkInvariants } from './invariants.ts';
+import { runSoak } from './run-soak.ts';
+import { soakReport } from './soak-report.ts';
+
+describe('chaos soak (short)', () => {
+  it('keeps every invariant through 15 s of every fault', async () => {
+    const options = chaosOptions({
+      durationMs: 15_000,
+      seed: 7,
+      rateLimits: { rpm: 3_000, tpm: 150_000 },
+    });
+    const { record, wallMs } = await runSoak(options);
+    const invariants = checkInvariants(record);
+    console.log(soakReport(options, record, invariants, wallMs));
+
+    expect(invariants.filter((invariant) => !invariant.holds)).toEqual([]);
+    // Not a vacuous pass: the run met every fault, and failures were seen and typed.
+    const faultsMet = new Set(record.log.map((entry) => entry.fault));
+    for (const kind of Object.keys(DEFAULT_FAULT_RATES)) expect(faultsMet).toContain(kind);
+    expect(record.calls.filter((call) => call.outcome === 'failed').length).toBeGreaterThan(0);
+    expect(
+      record.calls.filter((call) => call.stream && call.outcome === 'ok').length,
+    ).toBeGreaterThan(100);
+  }, 120_000);
+});

@@ -1,0 +1,173 @@
+// The soak passes only if its checker can fail: each invariant is shown to catch the
+// violation it names, on a small hand-made record.
+import { createUsage } from '@ply/core';
+import type { LedgerEntry } from '@ply/cost';
+import type { LoggedRequest } from '@ply/simulator';
+import { describe, expect, it } from 'vitest';
+import { checkInvariants } from './invariants.ts';
+import type { CallRecord, SoakRecord } from './soak-record.ts';
+
+let sequence = 0;
+function served(user: string, fields: Partial<LoggedRequest> = {}): LoggedRequest {
+  sequence++;
+  return {
+    sequence,
+    at: 0,
+    method: 'POST',
+    path: '/v1/chat/completions',
+    stream: true,
+    status: 200,
+    requestId: `req_${sequence}`,
+    model: 'gpt-4o-mini',
+    body: { user },
+    outputText: 'one two three',
+    usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    ...fields,
+  };
+}
+
+function recorded(requestId: string, estimated = false): LedgerEntry {
+  return {
+    at: 0,
+    provider: 'sim',
+    model: 'gpt-4o-mini',
+    scope: {},
+    usage: createUsage({ inputTokens: 5, outputTokens: 3 }),
+    cost: { amount: 8, currency: 'USD', unpriced: false, estimated, tier: 'default', lines: [] },
+    estimated,
+    requestId,
+    stream: true,
+  };
+}
+
+/** Two calls that went right: one answered first time, one retried after a 500. */
+function cleanRecord(): SoakRecord {
+  const first = served('call-0');
+  const failedAttempt = served('call-1', { status: 500, fault: 'server-error', usage: undefined });
+  const retried = served('call-1');
+  const calls: CallRecord[] = [
+    { id: 'call-0', stream: true, outcome: 'ok', text: 'one two three' },
+    { id: 'call-1', stream: true, outcome: 'ok', text: 'one two three' },
+  ];
+  return {
+    calls,
+    log: [first, failedAttempt, retried],
+    ledger: [recorded(first.requestId), recorded(retried.requestId)],
+    billedCost: (entry) => entry.usage?.total_tokens ?? 0,
+    budgetBreaches: [],
+    budgetSamples: 10,
+    retriesScheduled: 1,
+    maxAttempts: 3,
+    unhandledRejections: [],
+  };
+}
+
+function broken(record: SoakRecord): string[] {
+  return checkInvariants(record)
+    .filter((invariant) => !invariant.holds)
+    .map((invariant) => invariant.name);
+}
+
+describe('checkInvariants', () => {
+  it('holds on a run where everything went right', () => {
+    expect(broken(cleanRecord())).toEqual([]);
+  });
+
+  it('catches a duplicated, a lost and a foreign token', () => {
+    for (const text of ['one two two three', 'one three', 'one two three four']) {
+      const record = cleanRecord();
+      (record.calls[0] as CallRecord).text = text;
+      expect(broken(record)).toEqual(['no duplicated or lost tokens']);
+    }
+  });
+
+  it('catches partial output that is not what was sent', () => {
+    const record = cleanRecord();
+    record.calls[0] = {
+      id: 'call-0',
+      stream: true,
+      outcome: 'failed',
+      code: 'stream_interrupted',
+      text: 'one one',
+    };
+    expect(broken(record)).toContain('no duplicated or lost tokens');
+    record.calls[0] = {
+      id: 'call-0',
+      stream: true,
+      outcome: 'failed',
+      code: 'stream_interrupted',
+      text: 'one two',
+    };
+    expect(broken(record)).not.toContain('no duplicated or lost tokens');
+  });
+
+  it('catches an untyped failure, a hang and an unhandled rejection', () => {
+    const record = cleanRecord();
+    record.calls.push(
+      {
+        id: 'call-2',
+        stream: false,
+        outcome: 'failed',
+        untyped: 'TypeError: terminated',
+        text: '',
+      },
+      { id: 'call-3', stream: false, outcome: 'hung', text: '' },
+    );
+    record.unhandledRejections.push('Error: lost');
+    expect(broken(record)).toEqual([
+      'every failure is a typed ply error',
+      'no call outlives its deadline',
+      'no unhandled rejection',
+    ]);
+  });
+
+  it('catches attempts past the policy, and retries nobody scheduled', () => {
+    const record = cleanRecord();
+    record.maxAttempts = 1;
+    expect(broken(record)).toEqual(['attempts within the retry policy and budget']);
+    const unscheduled = cleanRecord();
+    unscheduled.retriesScheduled = 0;
+    expect(broken(unscheduled)).toEqual(['attempts within the retry policy and budget']);
+  });
+
+  it('catches a budget breach, and a budget never looked at', () => {
+    const record = cleanRecord();
+    record.budgetBreaches.push({ scope: 'user:user-1:rolling:5000ms', spent: 2, limit: 1 });
+    expect(broken(record)).toEqual(['budget never overspent']);
+    const unsampled = cleanRecord();
+    unsampled.budgetSamples = 0;
+    expect(broken(unsampled)).toEqual(['budget never overspent']);
+  });
+
+  it("catches a request the simulator's own limits refused", () => {
+    const record = cleanRecord();
+    record.log.push(served('call-0', { status: 429, usage: undefined }));
+    expect(broken(record)).toContain("the simulator's rate limits never exceeded");
+  });
+
+  it('catches a billed answer missing from the ledger, or priced differently', () => {
+    const missing = cleanRecord();
+    missing.ledger.pop();
+    expect(broken(missing)).toEqual(['ledger cost equals the sum of billed usage']);
+    const estimatedOnly = cleanRecord();
+    estimatedOnly.ledger[1] = recorded('req_x', true);
+    expect(broken(estimatedOnly)).toEqual(['ledger cost equals the sum of billed usage']);
+    const mispriced = cleanRecord();
+    mispriced.billedCost = () => 9;
+    expect(broken(mispriced)).toEqual(['ledger cost equals the sum of billed usage']);
+  });
+
+  it('counts apart an answer billed after its caller gave up at the deadline', () => {
+    const record = cleanRecord();
+    const late = served('call-2', { stream: false });
+    record.log.push(late);
+    record.calls.push({
+      id: 'call-2',
+      stream: false,
+      outcome: 'failed',
+      code: 'timeout',
+      text: '',
+    });
+    expect(broken(record)).toEqual([]);
+  });
+});

@@ -1,0 +1,188 @@
+import type { LoggedRequest } from '@ply/simulator';
+import type { CallRecord, SoakRecord } from './soak-record.ts';
+
+export interface InvariantResult {
+  name: string;
+  holds: boolean;
+  /** What was counted, or the first violations found. */
+  detail: string;
+}
+
+/** Faults after which a request still answered in full: its usage was delivered and billed. */
+const HARMLESS_FAULTS = new Set(['slow-headers']);
+
+/** A request whose whole answer, usage included, reached the client. */
+export function isBilled(entry: LoggedRequest): boolean {
+  return (
+    entry.status === 200 &&
+    entry.usage !== undefined &&
+    (entry.fault === undefined || HARMLESS_FAULTS.has(entry.fault))
+  );
+}
+
+const sample = (items: readonly string[]) =>
+  items.length === 0 ? '' : `: ${items.slice(0, 3).join('; ')}${items.length > 3 ? '; ...' : ''}`;
+
+function result(name: string, violations: readonly string[], counted: string): InvariantResult {
+  return {
+    name,
+    holds: violations.length === 0,
+    detail:
+      violations.length === 0 ? counted : `${violations.length} violations${sample(violations)}`,
+  };
+}
+
+/** The simulator's log per call id (the request's `user`), attempts in arrival order. */
+function attemptsByCall(log: readonly LoggedRequest[]): Map<string, LoggedRequest[]> {
+  const byCall = new Map<string, LoggedRequest[]>();
+  for (const entry of log) {
+    const user = (entry.body as { user?: unknown } | undefined)?.user;
+    if (typeof user !== 'string') continue;
+    const attempts = byCall.get(user) ?? [];
+    attempts.push(entry);
+    byCall.set(user, attempts);
+  }
+  for (const attempts of byCall.values()) attempts.sort((a, b) => a.sequence - b.sequence);
+  return byCall;
+}
+
+/**
+ * Text received against what the simulator sent: an answer equal to the text of the
+ * attempt that delivered it, a partial answer a prefix of it. A duplicated, dropped or
+ * reordered token breaks one or the other.
+ */
+function checkTokens(call: CallRecord, attempts: readonly LoggedRequest[]): string | undefined {
+  if (call.outcome === 'hung') return undefined;
+  const delivering = attempts.filter((entry) => entry.status === 200).at(-1);
+  if (call.outcome === 'ok') {
+    if (delivering?.outputText === undefined) return `${call.id}: answered, but no attempt did`;
+    if (call.text !== delivering.outputText) {
+      return `${call.id}: received ${JSON.stringify(call.text.slice(0, 60))}, sent ${JSON.stringify(delivering.outputText.slice(0, 60))}`;
+    }
+    return undefined;
+  }
+  if (call.text === '') return undefined;
+  if (delivering?.outputText === undefined) return `${call.id}: partial text with no attempt sent`;
+  if (!delivering.outputText.startsWith(call.text)) {
+    return `${call.id}: partial ${JSON.stringify(call.text.slice(-40))} is not a prefix of what was sent`;
+  }
+  return undefined;
+}
+
+const near = (a: number, b: number) =>
+  Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+/** Judges one soak run: every invariant the issue names, each with what it counted. */
+export function checkInvariants(record: SoakRecord): InvariantResult[] {
+  const { calls, log, ledger } = record;
+  const byCall = attemptsByCall(log);
+  const results: InvariantResult[] = [];
+
+  results.push(
+    result(
+      'every failure is a typed ply error',
+      calls
+        .filter((call) => call.untyped !== undefined)
+        .map((call) => `${call.id}: ${call.untyped}`),
+      `${calls.filter((call) => call.outcome === 'failed').length} failures, all typed`,
+    ),
+    result(
+      'no call outlives its deadline',
+      calls.filter((call) => call.outcome === 'hung').map((call) => `${call.id} never settled`),
+      `${calls.length} calls settled`,
+    ),
+    result('no unhandled rejection', record.unhandledRejections, 'none'),
+  );
+
+  const tokenViolations: string[] = [];
+  let streamsChecked = 0;
+  for (const call of calls) {
+    const violation = checkTokens(call, byCall.get(call.id) ?? []);
+    if (violation) tokenViolations.push(violation);
+    if (call.stream && call.text !== '') streamsChecked++;
+  }
+  results.push(
+    result(
+      'no duplicated or lost tokens',
+      tokenViolations,
+      `${streamsChecked} streams and every answer matched what the simulator sent`,
+    ),
+  );
+
+  const tooMany: string[] = [];
+  let retriesMade = 0;
+  for (const [id, attempts] of byCall) {
+    retriesMade += attempts.length - 1;
+    if (attempts.length > record.maxAttempts) tooMany.push(`${id}: ${attempts.length} attempts`);
+  }
+  if (retriesMade > record.retriesScheduled) {
+    tooMany.push(
+      `${retriesMade} retries reached the simulator, ${record.retriesScheduled} scheduled`,
+    );
+  }
+  results.push(
+    result(
+      'attempts within the retry policy and budget',
+      tooMany,
+      `${retriesMade} retries, at most ${record.maxAttempts} attempts a call, each paid from the retry budget`,
+    ),
+  );
+
+  const breaches = record.budgetBreaches.map(
+    (breach) => `${breach.scope}: ${breach.spent} of ${breach.limit}`,
+  );
+  if (record.budgetSamples === 0) breaches.push('the budget was never sampled');
+  results.push(
+    result(
+      'budget never overspent',
+      breaches,
+      `${record.budgetSamples} samples of every scope, none over its limit`,
+    ),
+  );
+
+  const natural429 = log.filter((entry) => entry.status === 429 && entry.fault === undefined);
+  results.push(
+    result(
+      "the simulator's rate limits never exceeded",
+      natural429.map((entry) => `request ${entry.sequence} refused by the simulator's own limits`),
+      `${log.length} requests, none refused by the simulator's limits`,
+    ),
+  );
+
+  // A server bills an answer its caller had already given up on (its deadline passed
+  // while the answer was on its way); ply never sees that usage, so it is counted apart.
+  const timedOut = new Set(
+    calls.filter((call) => call.code === 'timeout').map((call) => byCall.get(call.id)?.at(-1)),
+  );
+  const abandoned = log.filter((entry) => isBilled(entry) && timedOut.has(entry));
+  const billed = log.filter((entry) => isBilled(entry) && !timedOut.has(entry));
+  const exact = ledger.filter((entry) => !entry.estimated);
+  const billedCost = billed.reduce((sum, entry) => sum + record.billedCost(entry), 0);
+  const ledgerCost = exact.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
+  const billedTokens = billed.reduce((sum, entry) => sum + (entry.usage?.total_tokens ?? 0), 0);
+  const ledgerTokens = exact.reduce(
+    (sum, entry) => sum + entry.usage.inputTokens + entry.usage.outputTokens,
+    0,
+  );
+  const ledgerViolations: string[] = [];
+  if (billed.length !== exact.length) {
+    ledgerViolations.push(
+      `${billed.length} billed responses, ${exact.length} exact ledger entries`,
+    );
+  }
+  if (billedTokens !== ledgerTokens) {
+    ledgerViolations.push(`${billedTokens} billed tokens, ${ledgerTokens} in the ledger`);
+  }
+  if (!near(billedCost, ledgerCost)) {
+    ledgerViolations.push(`$${billedCost} billed, $${ledgerCost} in the ledger`);
+  }
+  results.push(
+    result(
+      'ledger cost equals the sum of billed usage',
+      ledgerViolations,
+      `${exact.length} entries, ${ledgerTokens} tokens, $${ledgerCost.toFixed(6)}` +
+        (abandoned.length ? `; ${abandoned.length} answered after their caller's deadline` : ''),
+    ),
+  );
+  return results;
+}

@@ -1,0 +1,148 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createUsage, PlyError } from '@ply/core';
+import { calculateCost } from '@ply/cost';
+import type { LoggedRequest } from '@ply/simulator';
+import { CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
+import { type ChaosStack, MAX_ATTEMPTS, startChaosStack } from './chaos-stack.ts';
+import type { BudgetBreach, CallRecord, SoakRecord } from './soak-record.ts';
+import { createWorkload, type PlannedCall } from './workload.ts';
+
+/** Codes a ply error falls back to when it could not say what went wrong. */
+const UNTYPED_CODES = new Set(['unexpected', 'ply_error']);
+const BUDGET_SAMPLE_MS = 100;
+
+export interface SoakRun {
+  record: SoakRecord;
+  wallMs: number;
+}
+
+function describeFailure(error: unknown): Pick<CallRecord, 'code' | 'untyped' | 'retryAfterMs'> {
+  if (!PlyError.isInstance(error)) {
+    return { untyped: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+  if (UNTYPED_CODES.has(error.code)) return { code: error.code, untyped: error.message };
+  return {
+    code: error.code,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+  };
+}
+
+async function runCall(stack: ChaosStack, call: PlannedCall): Promise<CallRecord> {
+  const options = { metadata: { user: call.user } };
+  const base = { id: call.id, stream: call.stream };
+  let text = '';
+  try {
+    if (call.stream) {
+      for await (const event of stack.registry.stream('sim', call.request, options)) {
+        if (event.type === 'text-delta' && event.choiceIndex === 0) text += event.delta;
+      }
+    } else {
+      text = (await stack.registry.complete('sim', call.request, options)).text;
+    }
+    return { ...base, outcome: 'ok', text };
+  } catch (error) {
+    // What the caller saw of a stream before it failed, event by event: the strongest view.
+    const partial = call.stream ? text : '';
+    return { ...base, outcome: 'failed', text: partial, ...describeFailure(error) };
+  }
+}
+
+/** Settles with the call's record, or marks it hung once its deadline and a grace are past. */
+function watched(stack: ChaosStack, call: PlannedCall): Promise<CallRecord> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<CallRecord>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ id: call.id, stream: call.stream, outcome: 'hung', text: '' }),
+      CHAOS_TIMEOUTS.deadlineMs + CHAOS_TIMEOUTS.hangGraceMs,
+    );
+  });
+  return Promise.race([runCall(stack, call), hung]).finally(() => clearTimeout(timer));
+}
+
+/** Samples every budget scope while the soak runs: spent plus reserved against the limit. */
+function watchBudget(stack: ChaosStack) {
+  const breaches: BudgetBreach[] = [];
+  let samples = 0;
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(async () => {
+      for (const row of await stack.budget.status()) {
+        if (row.spent > row.limit) {
+          breaches.push({ scope: row.scope, spent: row.spent, limit: row.limit });
+        }
+      }
+      samples++;
+    });
+  }, BUDGET_SAMPLE_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      return { breaches, samples };
+    },
+  };
+}
+
+/** Prices a billed request from the simulator's own usage, apart from the stack's pricing. */
+function billedCost(entry: LoggedRequest): number {
+  const usage = entry.usage;
+  if (!usage) return 0;
+  const cost = calculateCost(
+    createUsage({ inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens }),
+    entry.model,
+  );
+  return cost.amount ?? 0;
+}
+
+/**
+ * Runs the full stack against the misbehaving simulator: `concurrency` callers start
+ * calls until `durationMs` is up, then every call in flight is awaited (or marked hung).
+ */
+export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
+  const unhandledRejections: string[] = [];
+  const onUnhandled = (reason: unknown) => unhandledRejections.push(String(reason));
+  process.on('unhandledRejection', onUnhandled);
+  const stack = await startChaosStack(options);
+  const nextCall = createWorkload(options.seed, options.streamShare);
+  const calls: CallRecord[] = [];
+  const budgetWatch = watchBudget(stack);
+  const started = performance.now();
+  const endsAt = started + options.durationMs;
+  try {
+    // A caller refused by its own limiter waits as told, as an application would, rather
+    // than spinning on refusals; never past the end of the run.
+    const caller = async () => {
+      while (performance.now() < endsAt) {
+        const call = await watched(stack, nextCall());
+        calls.push(call);
+        if (call.code === 'rate_limit_wait_exceeded' && call.retryAfterMs !== undefined) {
+          await sleep(Math.min(call.retryAfterMs, endsAt - performance.now()));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency }, caller));
+    const wallMs = performance.now() - started;
+    const budget = await budgetWatch.stop();
+    const retriesScheduled = stack.events.filter(
+      (event) => event.type === 'retry-scheduled',
+    ).length;
+    return {
+      wallMs,
+      record: {
+        calls,
+        log: [...stack.simulator.simulator.log.entries],
+        ledger: stack.ledger.entries(),
+        billedCost,
+        budgetBreaches: budget.breaches,
+        budgetSamples: budget.samples,
+        retriesScheduled,
+        maxAttempts: MAX_ATTEMPTS,
+        unhandledRejections,
+      },
+    };
+  } finally {
+    await budgetWatch.stop();
+    await stack.close();
+    process.off('unhandledRejection', onUnhandled);
+  }
+}

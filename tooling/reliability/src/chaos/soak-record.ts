@@ -1,0 +1,41 @@
+import type { LedgerEntry } from '@ply/cost';
+import type { LoggedRequest } from '@ply/simulator';
+
+/** One logical call of the soak, as its caller saw it. */
+export interface CallRecord {
+  /** Sent as the request's `user`, so the simulator's log names the call's attempts. */
+  id: string;
+  stream: boolean;
+  outcome: 'ok' | 'failed' | 'hung';
+  /** The typed code of a failure. */
+  code?: string;
+  /** Set when a failure was not a typed ply error: what was thrown instead. */
+  untyped?: string;
+  /** The text received: the answer, or for a failure the partial output it carried. */
+  text: string;
+  /** How long a refusal asked the caller to wait before trying again. */
+  retryAfterMs?: number;
+}
+
+/** A budget scope seen above its limit (spent plus reserved) while the soak ran. */
+export interface BudgetBreach {
+  scope: string;
+  spent: number;
+  limit: number;
+}
+
+/** Everything the invariants are judged on, gathered by one soak run. */
+export interface SoakRecord {
+  calls: CallRecord[];
+  /** Every request the simulator served, attempts of all calls. */
+  log: LoggedRequest[];
+  ledger: LedgerEntry[];
+  /** Cost of each billed request in `log` (complete usage, no fault), priced independently. */
+  billedCost: (entry: LoggedRequest) => number;
+  budgetBreaches: BudgetBreach[];
+  /** Times the budget was sampled; zero would make "never overspent" vacuous. */
+  budgetSamples: number;
+  retriesScheduled: number;
+  maxAttempts: number;
+  unhandledRejections: string[];
+}
