@@ -29,9 +29,19 @@ function isWhitespace(code: number): boolean {
   );
 }
 
-/** UTF-8 bytes of one UTF-16 code unit; a surrogate pair counts 2 + 2. */
-function utf8Bytes(code: number): number {
-  return code < 0x80 ? 1 : code < 0x800 || (code >= 0xd800 && code <= 0xdfff) ? 2 : 3;
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * UTF-8 bytes of the code unit at `index` as the encoder receives it: a surrogate pair
+ * counts 2 + 2, a lone surrogate 3 (it is sent as U+FFFD).
+ */
+function utf8Bytes(text: string, index: number, code: number): number {
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  if (isHighSurrogate(code)) return isLowSurrogate(text.charCodeAt(index + 1)) ? 2 : 3;
+  if (isLowSurrogate(code)) return isHighSurrogate(text.charCodeAt(index - 1)) ? 2 : 3;
+  return 3;
 }
 
 /** ASCII punctuation other than the apostrophe, which can continue a word (`'s`, `'ll`). */
@@ -88,18 +98,19 @@ export function longRunCuts(text: string, maxBytes: number = MAX_RUN_BYTES): Run
       bytesBeforeSafe = bytes;
     }
     previous = code;
-    const size = utf8Bytes(code);
+    const size = utf8Bytes(text, index, code);
     if (bytes + size > maxBytes && bytes > 0) {
       if (result === undefined) result = { cuts: [], exact: true };
-      if (safe >= 0) {
+      // The boundary only helps when what follows it still fits with this character.
+      if (safe >= 0 && bytes - bytesBeforeSafe + size <= maxBytes) {
         result.cuts.push(safe);
         bytes -= bytesBeforeSafe;
       } else {
         // A low surrogate stays with its high surrogate: cut one unit earlier.
-        const low = code >= 0xdc00 && code <= 0xdfff;
-        result.cuts.push(low ? index - 1 : index);
+        const paired = isLowSurrogate(code) && isHighSurrogate(text.charCodeAt(index - 1));
+        result.cuts.push(paired ? index - 1 : index);
         result.exact = false;
-        bytes = low ? 2 : 0;
+        bytes = paired ? 2 : 0;
       }
       safe = -1;
     }
