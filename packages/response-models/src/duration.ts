@@ -13,10 +13,15 @@ const PART = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
 /**
  * Milliseconds in a Go-style duration as OpenAI sends them in `x-ratelimit-reset-*`:
  * `6m0s`, `20ms`, `8.64s`, `1h2m3.5s`. A bare number is taken as seconds. Anything else
- * gives `undefined`, never NaN.
+ * gives `undefined`, never NaN or Infinity.
  */
 export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
+  const ms = durationMs(text.trim());
+  // 309 digits and more overflow a double: no wait that long is meant.
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
+
+function durationMs(trimmed: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   if (trimmed === '') return undefined;
   let total = 0;

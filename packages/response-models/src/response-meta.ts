@@ -69,10 +69,15 @@ function toRecord(source: HeaderSource): Record<string, string> {
   return record;
 }
 
-/** A non-negative decimal, or undefined: `Sanitized` and other placeholders are not numbers. */
+const finite = (value: number) => (Number.isFinite(value) ? value : undefined);
+
+/**
+ * A non-negative decimal, or undefined: `Sanitized` and other placeholders are not
+ * numbers, and neither is one too long for a double (Infinity).
+ */
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
-  return Number(text);
+  return finite(Number(text));
 }
 
 /** IMF-fixdate, the HTTP date format: `Sun, 06 Nov 1994 08:49:37 GMT`. */
@@ -81,7 +86,7 @@ const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} G
 /** `retry-after`: delay-seconds, or an HTTP date measured from `nowMs`. */
 export function parseRetryAfter(text: string, nowMs: number = Date.now()): number | undefined {
   const seconds = parseNumber(text);
-  if (seconds !== undefined) return seconds * 1000;
+  if (seconds !== undefined) return finite(seconds * 1000);
   // Date.parse alone accepts loose text ("soon 5"); only a real HTTP date counts.
   if (!HTTP_DATE.test(text.trim())) return undefined;
   const date = Date.parse(text);
