@@ -17,7 +17,12 @@ const PART = /(\d+(?:\.\d+)?|\.\d+)(h|ms|m|s|us|µs|μs|ns)/y;
  * `20ms`, `8.64s`, `1h2m3.5s`; a bare number is seconds. `undefined` for anything else.
  */
 export function parseResetDuration(text: string): number | undefined {
-  const trimmed = text.trim();
+  const ms = resetMs(text.trim());
+  // 309 digits and more overflow a double: no wait that long is meant.
+  return ms !== undefined && Number.isFinite(ms) ? ms : undefined;
+}
+
+function resetMs(trimmed: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   if (trimmed === '') return undefined;
   let total = 0;
@@ -35,12 +40,17 @@ function nonNegative(value: number | undefined): number | undefined {
   return value !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
+/** IMF-fixdate, the HTTP date format: `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
 function retryAfterHeader(headers: Record<string, string>, nowMs: number): number | undefined {
   const ms = headers['retry-after-ms'];
   if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Number(ms);
   const after = headers['retry-after'];
   if (after === undefined) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(after)) return Number(after) * 1000;
+  // Date.parse alone reads loose text ("soon 5", "Dec 2099") as a date: only a real one counts.
+  if (!HTTP_DATE.test(after.trim())) return undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
