@@ -28,8 +28,12 @@ function headerRecord(headers: Headers): Record<string, string> {
 }
 
 const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
-const numberHeader = (value: string | null) =>
-  value !== null && NUMBER.test(value) ? Number(value) : undefined;
+/** A non-negative decimal; undefined for anything else, and for one past a double (Infinity). */
+function numberHeader(value: string | null): number | undefined {
+  if (value === null || !NUMBER.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
 
 /**
  * Facts from the headers of a successful response. On the hot path a call reads only its
