@@ -1,5 +1,10 @@
+import { ConfigurationError } from '@ply/core';
 import { AzureOpenAI } from 'openai';
-import { OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
+import {
+  checkStringOptions,
+  OpenAIProvider,
+  type OpenAIProviderOptions,
+} from './openai-provider.js';
 
 export interface AzureOpenAIProviderOptions
   extends Omit<OpenAIProviderOptions, 'baseURL' | 'client' | 'organization' | 'project'> {
@@ -18,6 +23,8 @@ export interface AzureOpenAIProviderOptions
  * deployments; a key or an Entra ID token provider authenticates.
  */
 export function createAzureOpenAIProvider(options: AzureOpenAIProviderOptions): OpenAIProvider {
+  checkStringOptions(options, ['endpoint', 'apiVersion', 'deployment', 'apiKey']);
+  if (!options.endpoint) throw new ConfigurationError('`endpoint` must name the Azure resource');
   const { endpoint, apiVersion, deployment, azureADTokenProvider, apiKey, ...rest } = options;
   const client = new AzureOpenAI({
     endpoint,
@@ -40,6 +47,8 @@ export function createAzureOpenAIProvider(options: AzureOpenAIProviderOptions): 
   }
   return new OpenAIProvider({
     ...rest,
+    // Not for the client (built above) but so the provider masks the key in what it throws.
+    ...(apiKey ? { apiKey } : {}),
     id: rest.id ?? 'azure',
     baseURL: endpoint,
     client,

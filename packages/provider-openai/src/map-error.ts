@@ -7,7 +7,7 @@ import {
   InvalidRequestError,
   NotFoundError,
   PermissionDeniedError,
-  type PlyError,
+  PlyError,
   type PlyErrorOptions,
   QuotaExceededError,
   RateLimitError,
@@ -64,6 +64,16 @@ function isTransportFailure(error: unknown): boolean {
   return false;
 }
 
+/** Response headers as an error keeps them: a proxy may echo a credential in one. */
+function redactedHeaders(
+  headers: Record<string, string>,
+  secrets: readonly string[] = [],
+): Record<string, string> {
+  const redacted: Record<string, string> = {};
+  for (const [name, text] of Object.entries(headers)) redacted[name] = redactSecrets(text, secrets);
+  return redacted;
+}
+
 /** Maps an error of the OpenAI SDK (or of the transport under it) to ply's hierarchy. */
 export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError {
   const { provider } = context;
@@ -118,7 +128,7 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
     status,
     requestId: error.requestID ?? meta.requestId,
     retryAfterMs: parsed.retryAfterMs,
-    headers: meta.headers,
+    ...(meta.headers ? { headers: redactedHeaders(meta.headers) } : {}),
     cause: sanitisedCause(error),
   };
   if (parsed.shouldRetry !== undefined) options.retryable = parsed.shouldRetry;
@@ -138,11 +148,50 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
   }
   if (status >= 500) return new ServerError(message, options);
   if (code === 'context_length_exceeded')
-    return new ContextWindowExceededError(message, { ...options, field: body.param ?? 'messages' });
+    return new ContextWindowExceededError(message, {
+      ...options,
+      field: redactSecrets(body.param ?? 'messages'),
+    });
   if (code === 'content_filter' || code === 'content_policy_violation')
     return new ContentFilterError(message, options);
   return new InvalidRequestError(message, {
     ...options,
-    ...(body.param ? { field: body.param } : {}),
+    ...(body.param ? { field: redactSecrets(body.param) } : {}),
   });
+}
+
+/** Every string of the chain and the headers, masked of the secrets (and anything key-shaped). */
+function scrubbed(value: unknown, secrets: readonly string[], depth: number): unknown {
+  if (!(value instanceof Error) || depth >= 8) return value;
+  const cause = scrubbed(value.cause, secrets, depth + 1);
+  const message = redactSecrets(value.message, secrets);
+  if (!PlyError.isInstance(value)) {
+    if (message === value.message && cause === value.cause) return value;
+    const copy = new Error(message, cause === undefined ? undefined : { cause });
+    copy.name = value.name;
+    return copy;
+  }
+  // A ply error keeps its class and fields; only its text changes.
+  const fields: Record<string, unknown> = {
+    message,
+    stack: value.stack === undefined ? undefined : redactSecrets(value.stack, secrets),
+  };
+  if (cause !== value.cause) fields.cause = cause;
+  if (value.headers) fields.headers = redactedHeaders(value.headers, secrets);
+  for (const [name, field] of Object.entries(fields)) {
+    Object.defineProperty(value, name, { value: field, writable: true, configurable: true });
+  }
+  // Own text fields an upstream can fill: the invalid request's `field` (the API's `param`).
+  for (const [name, field] of Object.entries(value)) {
+    if (typeof field === 'string') Object.assign(value, { [name]: redactSecrets(field, secrets) });
+  }
+  return value;
+}
+
+/**
+ * The error with the provider's own credentials masked wherever it carries text: an
+ * upstream may quote back a key that no pattern recognises (an Azure key, a proxy's token).
+ */
+export function scrubSecrets<T>(error: T, secrets: readonly string[]): T {
+  return secrets.length === 0 ? error : (scrubbed(error, secrets, 0) as T);
 }

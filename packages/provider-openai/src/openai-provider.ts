@@ -2,10 +2,12 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResult,
-  type ChatStream,
+  ChatStream,
   type Clock,
+  ConfigurationError,
   type EmbedRequest,
   type EmbedResult,
+  forwardStream,
   type ModelCapabilities,
   type ModelInfo,
   type Provider,
@@ -26,6 +28,7 @@ import { waitForBatch } from './batch/wait-for-batch.js';
 import { completeChat, streamChat } from './chat.js';
 import { resolveCompatibility, type ServerCompatibility } from './compatibility.js';
 import { embedTexts, MAX_EMBEDDING_INPUTS } from './embeddings.js';
+import { scrubSecrets } from './map-error.js';
 import { ModelDirectory } from './model-directory.js';
 import { type ProviderContext, readinessCheck } from './provider-context.js';
 import type { StreamTimeouts } from './stream/sse-payloads.js';
@@ -62,6 +65,42 @@ export interface OpenAIProviderOptions {
   client?: OpenAI;
 }
 
+/** Options that must be strings when given: a typed error naming one, not a TypeError later. */
+export function checkStringOptions(options: object, names: readonly string[]): void {
+  for (const name of names) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'string') {
+      const got = value === null ? 'null' : typeof value;
+      throw new ConfigurationError(`\`${name}\` must be a string, got ${got}`);
+    }
+  }
+}
+
+/** Header names whose values are credentials, whatever they look like. */
+const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret/i;
+
+/**
+ * What this provider must never let out: its key, a password in its base URL, credential
+ * headers. Upstreams quote keys back in errors, and a key that is not `sk-`-shaped (Azure,
+ * a proxy's token) is recognised by no pattern.
+ */
+function credentialsOf(options: OpenAIProviderOptions, baseURL: string): string[] {
+  const secrets: string[] = [];
+  if (options.apiKey) secrets.push(options.apiKey);
+  try {
+    const password = decodeURIComponent(new URL(baseURL).password);
+    if (password) secrets.push(password);
+  } catch {
+    // Not a URL: the SDK reports it on the first call.
+  }
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (CREDENTIAL_HEADER.test(name) && typeof value === 'string') {
+      secrets.push(value.replace(/^(Bearer|Basic)\s+/i, ''));
+    }
+  }
+  return secrets.filter((secret) => secret.length >= 4);
+}
+
 /** Servers on this machine need no key (Ollama, vLLM, LM Studio, the ply simulator). */
 export function isLocalURL(url: string): boolean {
   try {
@@ -86,9 +125,15 @@ export class OpenAIProvider implements Provider {
   readonly baseURL: string;
   protected readonly context: ProviderContext;
   readonly #models: ModelDirectory;
+  readonly #secrets: readonly string[];
   #disposed = false;
+  /** Rethrows with this provider's credentials masked. */
+  readonly #scrub = (error: unknown): never => {
+    throw scrubSecrets(error, this.#secrets);
+  };
 
   constructor(options: OpenAIProviderOptions = {}) {
+    checkStringOptions(options, ['id', 'apiKey', 'baseURL', 'organization', 'project']);
     this.id = options.id ?? 'openai';
     this.baseURL = (options.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
     const needsKey = !isLocalURL(this.baseURL) && !options.client;
@@ -128,32 +173,55 @@ export class OpenAIProvider implements Provider {
       }),
     };
     this.#models = new ModelDirectory(this.context);
+    this.#secrets = credentialsOf(options, this.baseURL);
+  }
+
+  /** The call, its failure rethrown with this provider's credentials masked. */
+  #guarded<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#secrets.length === 0) return call();
+    try {
+      return call().catch(this.#scrub);
+    } catch (error) {
+      return Promise.reject(scrubSecrets(error, this.#secrets));
+    }
   }
 
   complete(request: ChatRequest, options?: CallOptions): Promise<ChatResult> {
-    return completeChat(this.context, request, options);
+    return this.#guarded(() => completeChat(this.context, request, options));
   }
 
   stream(request: ChatRequest, options?: CallOptions): ChatStream {
-    return streamChat(this.context, request, options);
+    if (this.#secrets.length === 0) return streamChat(this.context, request, options);
+    const context = this.context;
+    const scrub = this.#scrub;
+    return new ChatStream(
+      async function* scrubbedStream(signal) {
+        try {
+          return yield* forwardStream(streamChat(context, request, { ...options, signal }));
+        } catch (error) {
+          return scrub(error);
+        }
+      },
+      { signal: options?.signal },
+    );
   }
 
   embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {
-    return embedTexts(this.context, request, options);
+    return this.#guarded(() => embedTexts(this.context, request, options));
   }
 
   /** The server's models, from a cache refreshed every `modelsCacheMs`. */
   listModels(options?: CallOptions): Promise<ModelInfo[]> {
-    return this.#models.list(options);
+    return this.#guarded(() => this.#models.list(options));
   }
 
   /** Fetches the model list again, whatever the cache holds. */
   refreshModels(options?: CallOptions): Promise<ModelInfo[]> {
-    return this.#models.list(options, true);
+    return this.#guarded(() => this.#models.list(options, true));
   }
 
   getModel(model: string, options?: CallOptions): Promise<ModelInfo> {
-    return this.#models.get(model, options);
+    return this.#guarded(() => this.#models.get(model, options));
   }
 
   capabilities(model?: string): ModelCapabilities {
@@ -168,17 +236,17 @@ export class OpenAIProvider implements Provider {
     requests: readonly BatchRequest[],
     options?: SubmitBatchOptions,
   ): Promise<SubmittedBatch> {
-    return submitBatch(this.context, requests, options);
+    return this.#guarded(() => submitBatch(this.context, requests, options));
   }
 
   /** Polls a batch, with growing pauses on the provider's clock, until it ends. */
   waitForBatch(batchId: string, options?: WaitForBatchOptions): Promise<BatchInfo> {
-    return waitForBatch(this.context, batchId, options);
+    return this.#guarded(() => waitForBatch(this.context, batchId, options));
   }
 
   /** The outcome of each request of an ended batch, by custom id. */
   batchResults(batchId: string, options?: CallOptions): Promise<BatchResults> {
-    return batchResults(this.context, batchId, options);
+    return this.#guarded(() => batchResults(this.context, batchId, options));
   }
 
   async dispose(): Promise<void> {

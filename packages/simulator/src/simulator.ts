@@ -85,16 +85,49 @@ function bearerKey(request: Request): string | undefined {
   return key?.trim() || undefined;
 }
 
+/**
+ * The largest request body read, as the API bounds its own (it accepts up to 50 MB of
+ * images, so about that much base64): a larger one gets a 413 before it is parsed.
+ */
+export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+const INVALID_JSON = Symbol.for('invalid-json');
+const TOO_LARGE = Symbol.for('request-too-large');
+
+/** The body's bytes, or `TOO_LARGE` as soon as they pass the limit (the rest is not read). */
+async function readBytes(request: Request): Promise<Uint8Array | typeof TOO_LARGE> {
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_REQUEST_BYTES) return TOO_LARGE;
+  if (!request.body) return new Uint8Array();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_REQUEST_BYTES) {
+      await reader.cancel().catch(() => {});
+      return TOO_LARGE;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Bytes that are not UTF-8 are not JSON text (RFC 8259), as the API also answers. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 async function readBody(request: Request): Promise<unknown> {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data'))
     return request.formData();
-  const text = await request.text();
-  if (text === '') return undefined;
+  const bytes = await readBytes(request);
+  if (bytes === TOO_LARGE) return TOO_LARGE;
+  if (bytes.byteLength === 0) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(utf8.decode(bytes));
   } catch {
-    return Symbol.for('invalid-json');
+    return INVALID_JSON;
   }
 }
 
@@ -170,6 +203,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       if (authError || !apiKey) throw authError;
       const injected = fault ? faultError(fault, simulation) : undefined;
       if (injected) throw injected;
+      if (body === TOO_LARGE) {
+        throw new ApiError(413, {
+          message: `Request too large: the body exceeds ${MAX_REQUEST_BYTES} bytes.`,
+          code: 'request_too_large',
+        });
+      }
       if (typeof body === 'symbol') {
         throw new ApiError(400, {
           message:

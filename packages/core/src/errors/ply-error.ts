@@ -1,4 +1,5 @@
 import { redactSecrets } from './redact-secrets.js';
+import { redactedCause } from './redacted-cause.js';
 
 /**
  * Brands live under `Symbol.for` keys so that an error thrown by one installed copy of
@@ -72,7 +73,7 @@ export class PlyError extends Error {
   constructor(message: string, options: PlyErrorOptions = {}) {
     super(
       redactSecrets(message),
-      options.cause === undefined ? undefined : { cause: options.cause },
+      options.cause === undefined ? undefined : { cause: redactedCause(options.cause) },
     );
     const ctor = new.target as unknown as typeof PlyError;
     this.name = ctor.name;

@@ -1,4 +1,4 @@
-import type { CostLine, CostSummary, Usage } from '@ply/core';
+import { type CostLine, type CostSummary, InvalidRequestError, type Usage } from '@ply/core';
 import { defaultCatalogue, type ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { DATA_RESIDENCY_UPLIFT } from '../catalogue/openai-models.js';
 import type { ModelEntry, PricingTier, TokenRates } from '../catalogue/types.js';
@@ -127,6 +127,11 @@ export function calculateCost(
   model: string | undefined,
   options: CalculateCostOptions = {},
 ): CostBreakdown {
+  if (typeof usage !== 'object' || usage === null) {
+    throw new InvalidRequestError(`usage: must be a Usage object, got ${typeof usage}`, {
+      field: 'usage',
+    });
+  }
   const catalogue = options.catalogue ?? defaultCatalogue;
   const entry = catalogue.resolve(model);
   const pricingTier = pricingTierFor(options.serviceTier, options.batch);

@@ -1,4 +1,4 @@
-import { AbortedError, BulkheadRejectedError, throwIfAborted } from '@ply/core';
+import { AbortedError, BulkheadRejectedError, ConfigurationError, throwIfAborted } from '@ply/core';
 import type { ResilienceEventListener } from '../resilience-event.js';
 
 export interface BulkheadOptions {
@@ -27,8 +27,11 @@ export class Bulkhead {
   #active = 0;
 
   constructor(options: BulkheadOptions) {
-    if (!(options.maxConcurrent >= 1))
-      throw new RangeError(`maxConcurrent must be at least 1, got ${options.maxConcurrent}`);
+    // A typed error naming the option, whatever the value (a Symbol cannot be printed).
+    if (typeof options.maxConcurrent !== 'number' || !(options.maxConcurrent >= 1))
+      throw new ConfigurationError(
+        `Bulkhead: \`maxConcurrent\` must be a number at least 1, got ${String(options.maxConcurrent as unknown as string)}`,
+      );
     this.#maxConcurrent = options.maxConcurrent;
     this.#maxQueue = options.maxQueue ?? 0;
     this.#onEvent = options.onEvent;

@@ -19,10 +19,15 @@ export const DEFAULT_RETRY_BUDGET = {
 } as const satisfies Required<RetryBudgetOptions>;
 
 function checkAmount(name: string, value: number, allowZero: boolean): number {
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
     const bound = allowZero ? '>= 0' : '> 0';
     throw new ConfigurationError(
-      `RetryBudget: ${name} must be a finite number ${bound}, got ${value}`,
+      `RetryBudget: ${name} must be a finite number ${bound}, got ${typeof value === 'number' ? value : typeof value}`,
     );
   }
   return value;

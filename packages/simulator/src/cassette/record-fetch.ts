@@ -81,6 +81,7 @@ export function recordingFetch(options: RecordingOptions = {}): Recording {
   const recordFetch: FetchFunction = async (input, init) => {
     const request = new Request(input, init);
     if (holdsItsContent(request)) return inner(request, extraOptions(init));
+    redactor.learnFrom(request.headers);
     const recordedRequest = await readRequest(request.clone(), redactor);
     const response = await inner(request, extraOptions(init));
 
@@ -101,7 +102,7 @@ export function recordingFetch(options: RecordingOptions = {}): Recording {
       if (body !== undefined) recorded.body = redactor.json(body);
       if (bodyBase64 !== undefined) recorded.bodyBase64 = bodyBase64;
     } catch (error) {
-      recorded.error = error instanceof Error ? error.message : String(error);
+      recorded.error = redactor.text(error instanceof Error ? error.message : String(error));
     }
     return response;
   };

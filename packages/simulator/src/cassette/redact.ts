@@ -28,15 +28,33 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 
 /** Replaces secrets (the known shapes and the caller's own) wherever they appear. */
 export class Redactor {
-  readonly #pattern: RegExp;
+  readonly #secrets: Set<string>;
+  #pattern: RegExp;
 
   constructor(secrets: readonly string[] = []) {
+    this.#secrets = new Set(secrets.filter((secret) => secret !== ''));
+    this.#pattern = this.#build();
+  }
+
+  #build(): RegExp {
     // Longest first, so a secret that contains another is replaced whole.
-    const explicit = secrets
-      .filter((secret) => secret !== '')
-      .sort((a, b) => b.length - a.length)
-      .map(escapeRegExp);
-    this.#pattern = new RegExp([...explicit, ...SECRET_SHAPES].join('|'), 'g');
+    const explicit = [...this.#secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    return new RegExp([...explicit, ...SECRET_SHAPES].join('|'), 'g');
+  }
+
+  /**
+   * Adds the credentials a request sends (its bearer token, its `api-key`), so an answer
+   * quoting one back is masked even when no shape recognises it (an Azure key, say).
+   */
+  learnFrom(headers: Headers): void {
+    const before = this.#secrets.size;
+    const bearer = /^\S+\s+(\S{4,})/.exec(headers.get('authorization') ?? '')?.[1];
+    if (bearer) this.#secrets.add(bearer);
+    for (const name of SECRET_HEADERS) {
+      const value = headers.get(name);
+      if (value && value.length >= 4 && !name.includes('cookie')) this.#secrets.add(value);
+    }
+    if (this.#secrets.size !== before) this.#pattern = this.#build();
   }
 
   text(text: string): string {
