@@ -10,6 +10,8 @@ import { createWorkload, type PlannedCall } from './workload.ts';
 /** Codes a ply error falls back to when it could not say what went wrong. */
 const UNTYPED_CODES = new Set(['unexpected', 'ply_error']);
 const BUDGET_SAMPLE_MS = 100;
+/** Refusals by ply's own policies, before the network, that say how long to wait. */
+const REFUSALS = new Set(['rate_limit_wait_exceeded', 'circuit_open']);
 
 export interface SoakRun {
   record: SoakRecord;
@@ -109,13 +111,13 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
   const started = performance.now();
   const endsAt = started + options.durationMs;
   try {
-    // A caller refused by its own limiter waits as told, as an application would, rather
-    // than spinning on refusals; never past the end of the run.
+    // A caller refused by its own limiter or an open circuit waits as told, as an
+    // application would, rather than spinning on refusals; never past the end of the run.
     const caller = async () => {
       while (performance.now() < endsAt) {
         const call = await watched(stack, nextCall());
         calls.push(call);
-        if (call.code === 'rate_limit_wait_exceeded' && call.retryAfterMs !== undefined) {
+        if (call.code !== undefined && REFUSALS.has(call.code) && call.retryAfterMs !== undefined) {
           await sleep(Math.min(call.retryAfterMs, endsAt - performance.now()));
         }
       }
