@@ -170,4 +170,17 @@ describe('checkInvariants', () => {
     });
     expect(broken(record)).toEqual([]);
   });
+
+  it('counts apart an answer billed after its attempt timed out and the call retried', () => {
+    const record = cleanRecord();
+    const late = served('call-2', { stream: false });
+    const retried = served('call-2', { stream: false });
+    record.log.push(late, retried);
+    record.ledger.push(recorded(retried.requestId));
+    record.retriesScheduled++;
+    record.calls.push({ id: 'call-2', stream: false, outcome: 'ok', text: 'one two three' });
+    expect(broken(record)).toEqual([]);
+    record.ledger.pop();
+    expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
+  });
 });

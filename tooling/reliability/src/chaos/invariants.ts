@@ -149,13 +149,19 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     ),
   );
 
-  // A server bills an answer its caller had already given up on (its deadline passed
-  // while the answer was on its way); ply never sees that usage, so it is counted apart.
-  const timedOut = new Set(
-    calls.filter((call) => call.code === 'timeout').map((call) => byCall.get(call.id)?.at(-1)),
-  );
-  const abandoned = log.filter((entry) => isBilled(entry) && timedOut.has(entry));
-  const billed = log.filter((entry) => isBilled(entry) && !timedOut.has(entry));
+  // A server bills an answer its caller had already given up on (a timeout fired while the
+  // answer was on its way); ply never sees that usage, so it is counted apart. An attempt
+  // followed by another of the same call was given up on (an accepted answer is never
+  // retried), and so was the last attempt of a call that failed with a timeout.
+  const abandonedAttempts = new Set<LoggedRequest>();
+  for (const call of calls) {
+    const attempts = byCall.get(call.id) ?? [];
+    for (const attempt of attempts.slice(0, -1)) abandonedAttempts.add(attempt);
+    const last = attempts.at(-1);
+    if (last && call.code === 'timeout') abandonedAttempts.add(last);
+  }
+  const abandoned = log.filter((entry) => isBilled(entry) && abandonedAttempts.has(entry));
+  const billed = log.filter((entry) => isBilled(entry) && !abandonedAttempts.has(entry));
   const exact = ledger.filter((entry) => !entry.estimated);
   const billedCost = billed.reduce((sum, entry) => sum + record.billedCost(entry), 0);
   const ledgerCost = exact.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
@@ -181,7 +187,7 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
       'ledger cost equals the sum of billed usage',
       ledgerViolations,
       `${exact.length} entries, ${ledgerTokens} tokens, $${ledgerCost.toFixed(6)}` +
-        (abandoned.length ? `; ${abandoned.length} answered after their caller's deadline` : ''),
+        (abandoned.length ? `; ${abandoned.length} answered after their caller gave up` : ''),
     ),
   );
   return results;
