@@ -152,13 +152,14 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
   // A server bills an answer its caller had already given up on (a timeout fired while the
   // answer was on its way); ply never sees that usage, so it is counted apart. An attempt
   // followed by another of the same call was given up on (an accepted answer is never
-  // retried), and so was the last attempt of a call that failed with a timeout.
+  // retried), and so was the last attempt of a call that failed anyway (a timeout, an
+  // idle stream cut by the client while the server still sent).
   const abandonedAttempts = new Set<LoggedRequest>();
   for (const call of calls) {
     const attempts = byCall.get(call.id) ?? [];
     for (const attempt of attempts.slice(0, -1)) abandonedAttempts.add(attempt);
     const last = attempts.at(-1);
-    if (last && call.code === 'timeout') abandonedAttempts.add(last);
+    if (last && call.outcome !== 'ok') abandonedAttempts.add(last);
   }
   const abandoned = log.filter((entry) => isBilled(entry) && abandonedAttempts.has(entry));
   const billed = log.filter((entry) => isBilled(entry) && !abandonedAttempts.has(entry));
