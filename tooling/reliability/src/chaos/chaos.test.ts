@@ -27,6 +27,6 @@ describe('chaos soak (short)', () => {
     expect(record.calls.filter((call) => call.outcome === 'failed').length).toBeGreaterThan(0);
     expect(
       record.calls.filter((call) => call.stream && call.outcome === 'ok').length,
-    ).toBeGreaterThan(100);
+    ).toBeGreaterThan(10);
   }, 120_000);
 });
