@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   type ChatStream,
   CircuitOpenError,
   InvalidRequestError,
@@ -13,7 +14,7 @@ import {
 } from '@ply/core';
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { type RunningSimulator, startSimulator } from '@ply/simulator';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from './breaker/circuit-breaker.js';
 import { RateLimiter } from './limiter/limiter.js';
 import type { ResilienceEvent } from './resilience-event.js';
@@ -215,6 +216,30 @@ describe('resilience() against the simulator', () => {
     expect(chats()).toHaveLength(1);
     expect(text.length).toBeGreaterThan(0);
     expect(chats()[0]?.outputText?.startsWith(text)).toBe(true);
+  });
+
+  it('gives back its permits when the consumer leaves a committed stream, however it leaves', async () => {
+    // One permit: a stream left holding it would make every later call wait for ever.
+    const limiter = new RateLimiter({ rpm: 1_000_000, tpm: 1e9, maxConcurrent: 1 });
+    const { provider, simulator } = await stack({ limiter });
+    for (const way of ['break', 'abort()', 'caller signal'] as const) {
+      const caller = new AbortController();
+      const stream = provider.stream(ask('a long enough answer please'), {
+        signal: caller.signal,
+      });
+      const error = await (async () => {
+        for await (const event of stream) {
+          if (event.type !== 'text-delta') continue;
+          if (way === 'break') break;
+          if (way === 'abort()') stream.abort();
+          else caller.abort();
+        }
+        await stream.result;
+      })().catch((error: unknown) => error);
+      expect(error, way).toBeInstanceOf(AbortedError);
+      await vi.waitFor(() => expect(limiter.active(simulator.url), way).toBe(0));
+    }
+    await expect(provider.complete(ask('after'))).resolves.toBeDefined();
   });
 
   it('falls back to the next model only after retrying the first', async () => {

@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   type CallOptions,
   type ChatRequest,
   type ChatResult,
@@ -46,6 +47,9 @@ export interface ResilienceOptions {
 /** One deployment's call: the request, the caller's options, when the logical call began. */
 type Call<T> = (request: ChatRequest, call: CallOptions, startedAt: number | undefined) => T;
 type Next<T> = (request: ChatRequest, options: CallOptions) => T;
+
+/** The outcome recorded for a stream its consumer left: the breaker ignores it. */
+const abandonedError = () => new AbortedError('The stream was left by its consumer');
 
 /** What one attempt holds: a breaker permit and a limiter permit, settled when it ends. */
 interface AttemptPermits {
@@ -226,6 +230,7 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
           });
           const { permits, events } = opened;
           let completion: ChatStreamCompletion | undefined = opened.completion;
+          let abandoned = true;
           try {
             yield* opened.buffered;
             while (completion === undefined) {
@@ -233,10 +238,20 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
               if (step.done) completion = step.value;
               else yield step.value;
             }
+            abandoned = false;
           } catch (error) {
+            abandoned = false;
             // Committed: no retry, but the deployment's failure still counts.
             await failed(permits, provider, request, error);
             throw error;
+          } finally {
+            if (abandoned) {
+              // The consumer left (a break or an abort) while the attempt's stream waits at
+              // an event: close it, or its connection and timers stay held, and give the
+              // permits back, or the limiter's concurrency and the breaker's probes run out.
+              events.return({}).catch(() => {});
+              await failed(permits, provider, request, abandonedError());
+            }
           }
           if (completion.result) await succeeded(permits, provider, request, completion.result);
           return completion;
