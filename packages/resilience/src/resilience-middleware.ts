@@ -233,11 +233,8 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
           let abandoned = true;
           try {
             yield* opened.buffered;
-            while (completion === undefined) {
-              const step = await events.next();
-              if (step.done) completion = step.value;
-              else yield step.value;
-            }
+            // Delegation hands each event on without the extra await of a yield in a loop.
+            if (completion === undefined) completion = yield* events;
             abandoned = false;
           } catch (error) {
             abandoned = false;
@@ -246,9 +243,9 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
             throw error;
           } finally {
             if (abandoned) {
-              // The consumer left (a break or an abort) while the attempt's stream waits at
-              // an event: close it, or its connection and timers stay held, and give the
-              // permits back, or the limiter's concurrency and the breaker's probes run out.
+              // The consumer left (a break or an abort), maybe still in the buffered events:
+              // close the attempt's stream, or its connection and timers stay held, and give
+              // the permits back, or the limiter's concurrency and the breaker's probes run out.
               events.return({}).catch(() => {});
               await failed(permits, provider, request, abandonedError());
             }
