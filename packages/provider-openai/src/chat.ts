@@ -19,7 +19,7 @@ import {
 import type OpenAI from 'openai';
 import { openCall, sdkRequestOptions } from './call-context.js';
 import { fromChatCompletion } from './from-chat-completion.js';
-import { mapOpenAIError } from './map-error.js';
+import { mapOpenAIError, scrubSecrets } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
 import { responseMetadata } from './response-metadata.js';
 import { ChunkTranslator } from './stream/chunk-translator.js';
@@ -173,6 +173,8 @@ export function streamChat(
         }
         const meta = translator.metadata(headers);
         return { model: meta.model ?? params.model, meta, warnings, raw: chunks };
+      } catch (error) {
+        throw scrubSecrets(error, context.secrets);
       } finally {
         call.release();
       }

@@ -2,12 +2,11 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResult,
-  ChatStream,
+  type ChatStream,
   type Clock,
   ConfigurationError,
   type EmbedRequest,
   type EmbedResult,
-  forwardStream,
   type ModelCapabilities,
   type ModelInfo,
   type Provider,
@@ -125,11 +124,10 @@ export class OpenAIProvider implements Provider {
   readonly baseURL: string;
   protected readonly context: ProviderContext;
   readonly #models: ModelDirectory;
-  readonly #secrets: readonly string[];
   #disposed = false;
   /** Rethrows with this provider's credentials masked. */
   readonly #scrub = (error: unknown): never => {
-    throw scrubSecrets(error, this.#secrets);
+    throw scrubSecrets(error, this.context.secrets);
   };
 
   constructor(options: OpenAIProviderOptions = {}) {
@@ -165,6 +163,7 @@ export class OpenAIProvider implements Provider {
       ),
       modelsCacheMs: options.modelsCacheMs ?? 600_000,
       clock: options.clock ?? systemClock,
+      secrets: credentialsOf(options, this.baseURL),
       assertReady: readinessCheck({
         id: this.id,
         hasKey: Boolean(options.apiKey),
@@ -173,16 +172,15 @@ export class OpenAIProvider implements Provider {
       }),
     };
     this.#models = new ModelDirectory(this.context);
-    this.#secrets = credentialsOf(options, this.baseURL);
   }
 
   /** The call, its failure rethrown with this provider's credentials masked. */
   #guarded<T>(call: () => Promise<T>): Promise<T> {
-    if (this.#secrets.length === 0) return call();
+    if (this.context.secrets.length === 0) return call();
     try {
       return call().catch(this.#scrub);
     } catch (error) {
-      return Promise.reject(scrubSecrets(error, this.#secrets));
+      return Promise.reject(scrubSecrets(error, this.context.secrets));
     }
   }
 
@@ -190,20 +188,9 @@ export class OpenAIProvider implements Provider {
     return this.#guarded(() => completeChat(this.context, request, options));
   }
 
+  /** `streamChat` masks the credentials in a failed stream itself: a wrapping layer would cost every event. */
   stream(request: ChatRequest, options?: CallOptions): ChatStream {
-    if (this.#secrets.length === 0) return streamChat(this.context, request, options);
-    const context = this.context;
-    const scrub = this.#scrub;
-    return new ChatStream(
-      async function* scrubbedStream(signal) {
-        try {
-          return yield* forwardStream(streamChat(context, request, { ...options, signal }));
-        } catch (error) {
-          return scrub(error);
-        }
-      },
-      { signal: options?.signal },
-    );
+    return streamChat(this.context, request, options);
   }
 
   embed(request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {

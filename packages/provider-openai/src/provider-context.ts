@@ -16,6 +16,8 @@ export interface ProviderContext {
   maxEmbeddingInputs: number;
   modelsCacheMs: number;
   clock: Clock;
+  /** The provider's own credentials, masked in every error it lets out. */
+  secrets: readonly string[];
   /** Throws when no key is configured (for servers that need one) or the provider is disposed. */
   assertReady(): void;
 }
