@@ -115,3 +115,11 @@ describe('wrapProvider', () => {
     expect(memory.disposed).toBe(true);
   });
 });
+
+describe('wrapProvider on wrong-typed input', () => {
+  it('names the middleware that is not one', () => {
+    expect(() => wrapProvider(new InMemoryProvider(), { name: 'fine' }, null as never)).toThrow(
+      /wrapProvider: middlewares\[1\] must be a middleware object, got null/,
+    );
+  });
+});

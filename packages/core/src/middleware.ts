@@ -1,9 +1,11 @@
 import type { CallOptions } from './call-options.js';
 import type { ChatStream } from './chat-stream.js';
 import type { EmbedRequest, EmbedResult } from './embedding.js';
+import { ConfigurationError } from './errors/setup-errors.js';
 import type { Provider } from './provider.js';
 import type { ChatRequest } from './request.js';
 import type { ChatResult } from './result.js';
+import { describe, isRecord } from './validation/invalid.js';
 
 /** One call as a middleware sees it. `next` continues inward; omitted arguments pass through. */
 export interface MiddlewareCall<Request, Result> {
@@ -61,6 +63,13 @@ function compose<K extends Hook>(
  * `wrapProvider(openai, budget, resilience)` checks the budget before any retry.
  */
 export function wrapProvider(provider: Provider, ...middlewares: Middleware[]): Provider {
+  middlewares.forEach((middleware, index) => {
+    if (!isRecord(middleware)) {
+      throw new ConfigurationError(
+        `wrapProvider: middlewares[${index}] must be a middleware object, got ${describe(middleware)}`,
+      );
+    }
+  });
   const complete = compose('complete', provider, middlewares);
   const stream = compose('stream', provider, middlewares);
   const embed = compose('embed', provider, middlewares);

@@ -147,3 +147,24 @@ describe('ProviderRegistry', () => {
     expect(registry.ids()).toEqual([]);
   });
 });
+
+describe('ProviderRegistry on wrong-typed input', () => {
+  it('names the id, and the target, with typed errors', async () => {
+    const registry = new ProviderRegistry().register('p', new InMemoryProvider());
+    expect(() => registry.register(Symbol('id') as never, new InMemoryProvider())).toThrow(
+      ConfigurationError,
+    );
+    const notString = (() => {
+      try {
+        return registry.resolve(42 as never);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(InvalidRequestError.isInstance(notString)).toBe(true);
+    expect((notString as InvalidRequestError).field).toBe('target');
+    await expect(registry.complete('nope:gpt', { messages: [] })).rejects.toThrow(
+      /target "nope:gpt": No provider is registered as "nope"/,
+    );
+  });
+});

@@ -9,6 +9,7 @@ import type { ModelInfo } from './model-info.js';
 import type { Provider } from './provider.js';
 import type { ChatRequest } from './request.js';
 import type { ChatResult } from './result.js';
+import { describe, invalid } from './validation/invalid.js';
 
 /** A `provider:model` id resolved against the registry. */
 export interface ResolvedTarget {
@@ -39,9 +40,9 @@ export class ProviderRegistry {
   readonly #registrations = new Map<string, Registration>();
 
   register(id: string, provider: Provider): this {
-    if (!PROVIDER_ID.test(id)) {
+    if (typeof id !== 'string' || !PROVIDER_ID.test(id)) {
       throw new ConfigurationError(
-        `Provider id "${id}" must start with a letter or digit and hold only letters, digits, "_", "-" and "."`,
+        `Provider id ${describe(id)} must start with a letter or digit and hold only letters, digits, "_", "-" and "."`,
       );
     }
     if (this.#registrations.has(id)) {
@@ -97,6 +98,9 @@ export class ProviderRegistry {
 
   /** `openai:gpt-4o-mini` → the `openai` provider and model `gpt-4o-mini`; `openai` → its default. */
   resolve(target: string): ResolvedTarget {
+    if (typeof target !== 'string') {
+      invalid('target', `must be a "provider" or "provider:model" string, got ${describe(target)}`);
+    }
     const separator = target.indexOf(':');
     const providerId = separator === -1 ? target : target.slice(0, separator);
     const model = separator === -1 ? undefined : target.slice(separator + 1);
@@ -105,7 +109,7 @@ export class ProviderRegistry {
         field: 'model',
       });
     }
-    return { providerId, provider: this.#registration(providerId).provider, model };
+    return { providerId, provider: this.#registration(providerId, target).provider, model };
   }
 
   /** Resolves every id of a fallback chain up front, so a typo fails before the first call. */
@@ -182,12 +186,14 @@ export class ProviderRegistry {
     await Promise.all(registrations.map((registration) => registration.provider.dispose()));
   }
 
-  #registration(id: string): Registration {
+  /** The registration under `id`; `target` names the call's target in the error. */
+  #registration(id: string, target?: string): Registration {
     const registration = this.#registrations.get(id);
     if (registration) return registration;
     const known = this.ids();
+    const of = target === undefined ? '' : `target "${target}": `;
     throw new ProviderNotFoundError(
-      `No provider is registered as "${id}". Registered: ${known.length ? known.join(', ') : '(none)'}`,
+      `${of}No provider is registered as "${id}". Registered: ${known.length ? known.join(', ') : '(none)'}`,
     );
   }
 

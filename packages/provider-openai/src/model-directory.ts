@@ -1,4 +1,9 @@
-import type { CallOptions, ModelCapabilities, ModelInfo } from '@ply/core';
+import {
+  type CallOptions,
+  InvalidRequestError,
+  type ModelCapabilities,
+  type ModelInfo,
+} from '@ply/core';
 import { sdkRequestOptions } from './call-context.js';
 import type { ServerFeature } from './compatibility.js';
 import { mapOpenAIError } from './map-error.js';
@@ -61,6 +66,12 @@ export class ModelDirectory {
 
   /** Facts about one model: the published table for known families, the API otherwise. */
   async get(id: string, options: CallOptions = {}): Promise<ModelInfo> {
+    // Checked here: the SDK puts the id in the URL, where a lone surrogate throws a URIError.
+    if (typeof id !== 'string' || id === '' || !id.isWellFormed()) {
+      throw new InvalidRequestError('model: must be a non-empty string of well-formed Unicode', {
+        field: 'model',
+      });
+    }
     this.#context.assertReady();
     const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {

@@ -18,20 +18,6 @@ const wrongValue = fc.oneof(
   fc.constant(JSON.parse('{"__proto__": {"polluted": true}}')),
 );
 
-/**
- * Entry points that still fail with an untyped error or one that does not name the field,
- * in files this suite's owner could not change (core's registry and middleware, the model
- * directory): listed so the test fails when one is fixed or a new
- * one appears. Each is in the report of issue 10.
- */
-const KNOWN_GAPS = [
-  'ProviderRegistry.complete(target)',
-  'ProviderRegistry.register(id)',
-  'ProviderRegistry.resolve(target)',
-  'provider.getModel(model)',
-  'wrapProvider(middleware)',
-];
-
 let simulator: RunningSimulator;
 beforeAll(async () => {
   simulator = await startSimulator();
@@ -71,7 +57,7 @@ describe('wrong-typed values at every public entry point', () => {
         { numRuns: 25, seed: 10 },
       );
     }
-    expect([...failures.keys()].sort(), inspectFailures(failures)).toEqual(KNOWN_GAPS);
+    expect([...failures.keys()].sort(), inspectFailures(failures)).toEqual([]);
   }, 60_000);
 });
 
