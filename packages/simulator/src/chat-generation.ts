@@ -4,7 +4,7 @@ import type { SimulatedModel } from './catalogue.js';
 import { checkChatRequest, contextLengthExceeded } from './handlers/check-chat-request.js';
 import { fnv1a } from './prompt-cache.js';
 import type { Simulation } from './simulation.js';
-import { countChatPrompt, countText, encoder, encodingForModel, tokenTexts } from './tokens.js';
+import { countChatPrompt, countText, encodeText, encodingForModel, tokenTexts } from './tokens.js';
 
 interface TopLogprob {
   token: string;
@@ -71,9 +71,7 @@ function promptTokenIds(body: ChatRequestBody, model: SimulatedModel): Uint32Arr
   const rendered = body.messages
     .map((message) => `${message.role}\n${JSON.stringify(message.content ?? '')}`)
     .join('\n');
-  return encoder(encodingForModel(model.id)).encode_ordinary(
-    `${JSON.stringify(body.tools ?? '')}\n${rendered}`,
-  );
+  return encodeText(`${JSON.stringify(body.tools ?? '')}\n${rendered}`, encodingForModel(model.id));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
+import { runCuts } from './run-cuts.js';
 
 export type EncodingName = Extract<TiktokenEncoding, 'o200k_base' | 'cl100k_base'>;
 
@@ -24,15 +25,44 @@ export function encodingForModel(model: string): EncodingName {
   return 'o200k_base';
 }
 
-/** Plain text, special-token text (`<|endoftext|>`) counted as ordinary characters. */
+/**
+ * Plain text encoded in order, special-token text (`<|endoftext|>`) read as ordinary
+ * characters: one piece for natural text, several when a run is too long to encode whole
+ * (see `runCuts`), which then counts within a token per cut of the whole.
+ */
+function encodePieces(text: string, encoding: EncodingName): Uint32Array[] {
+  const enc = encoder(encoding);
+  const pieces: Uint32Array[] = [];
+  let start = 0;
+  for (const end of [...runCuts(text), text.length]) {
+    pieces.push(enc.encode_ordinary(text.slice(start, end)));
+    start = end;
+  }
+  return pieces;
+}
+
+/** Token ids of plain text (see `encodePieces`). */
+export function encodeText(text: string, encoding: EncodingName): Uint32Array {
+  const pieces = encodePieces(text, encoding);
+  if (pieces.length === 1) return pieces[0] as Uint32Array;
+  const tokens = new Uint32Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    tokens.set(piece, offset);
+    offset += piece.length;
+  }
+  return tokens;
+}
+
+/** How many tokens plain text is (see `encodePieces`). */
 export function countText(text: string, encoding: EncodingName): number {
-  return encoder(encoding).encode_ordinary(text).length;
+  return encodePieces(text, encoding).reduce((sum, piece) => sum + piece.length, 0);
 }
 
 /** The text of each token, in order: what a stream sends one chunk at a time. */
 export function tokenTexts(text: string, encoding: EncodingName): string[] {
   const enc = encoder(encoding);
-  const tokens = enc.encode_ordinary(text);
+  const tokens = encodeText(text, encoding);
   const pieces: string[] = [];
   let pending: number[] = [];
   for (const token of tokens) {

@@ -83,12 +83,10 @@ export const embeddings: Handler = async ({ body, simulation, apiKey }) => {
     dimensions = request.dimensions as number;
   }
   const encoding = encodingForModel(model.id);
-  const promptTokens = (texts as string[]).reduce(
-    (sum, text) => sum + countText(text, encoding),
-    0,
-  );
-  for (const [index, text] of (texts as string[]).entries()) {
-    if (countText(text, encoding) > model.contextWindow) {
+  const counts = (texts as string[]).map((text) => countText(text, encoding));
+  const promptTokens = counts.reduce((sum, count) => sum + count, 0);
+  for (const [index, count] of counts.entries()) {
+    if (count > model.contextWindow) {
       throw new ApiError(400, {
         message: `This model's maximum context length is ${model.contextWindow} tokens, however you requested more in input ${index}. Please reduce your prompt.`,
         param: 'input',
