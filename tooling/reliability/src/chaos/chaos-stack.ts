@@ -12,6 +12,7 @@ import {
   resilience,
 } from '@ply/resilience';
 import { type RunningSimulator, startSimulator } from '@ply/simulator';
+import { type BreakerMoment, isBreakerEvent } from './breaker-timeline.ts';
 import { CHAOS_FAULTS, CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
 
 /** ply's limiter keeps below what the simulator enforces, as a careful client would. */
@@ -22,6 +23,8 @@ export const USERS = 20;
 export const USER_BUDGET = { limit: 0.0015, rollingMs: 5_000 } as const;
 
 export const MAX_ATTEMPTS = 3;
+/** A probe is a call, and no call outlives its deadline. */
+export const PROBE_LEASE_MS = CHAOS_TIMEOUTS.deadlineMs;
 
 export interface ChaosStack {
   simulator: RunningSimulator;
@@ -29,6 +32,7 @@ export interface ChaosStack {
   ledger: UsageLedger;
   budget: BudgetManager;
   events: ResilienceEvent[];
+  breakerTimeline: BreakerMoment[];
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
     faults: CHAOS_FAULTS,
   });
   const events: ResilienceEvent[] = [];
+  const breakerTimeline: BreakerMoment[] = [];
   const ledger = new UsageLedger({ maxEntries: 10_000_000 });
   const budget = new BudgetManager({
     limits: [
@@ -64,14 +69,22 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
         attemptTimeoutMs: CHAOS_TIMEOUTS.attemptTimeoutMs,
       },
       budget: new RetryBudget({ capacity: 200 }),
-      breaker: new CircuitBreaker({ consecutiveFailures: 8, openMs: 500, maxOpenMs: 2_000 }),
+      breaker: new CircuitBreaker({
+        consecutiveFailures: 8,
+        openMs: 500,
+        maxOpenMs: 2_000,
+        probeLeaseMs: PROBE_LEASE_MS,
+      }),
       limiter: new RateLimiter({
         rpm: Math.floor(limits.rpm * LIMITER_SHARE),
         tpm: Math.floor(limits.tpm * LIMITER_SHARE),
         estimator: tiktokenEstimator,
         maxWaitMs: CHAOS_TIMEOUTS.deadlineMs,
       }),
-      onEvent: (event) => events.push(event),
+      onEvent: (event) => {
+        events.push(event);
+        if (isBreakerEvent(event)) breakerTimeline.push({ at: performance.now(), event });
+      },
     }),
   );
   const registry = new ProviderRegistry().register('sim', provider);
@@ -81,6 +94,7 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
     ledger,
     budget,
     events,
+    breakerTimeline,
     async close() {
       await registry.dispose();
       await simulator.close();

@@ -58,6 +58,8 @@ function cleanRecord(): SoakRecord {
     budgetSamples: 10,
     retriesScheduled: 1,
     maxAttempts: 3,
+    breakerTimeline: [],
+    probeLeaseMs: 1_000,
     unhandledRejections: [],
   };
 }
@@ -137,6 +139,27 @@ describe('checkInvariants', () => {
     const unsampled = cleanRecord();
     unsampled.budgetSamples = 0;
     expect(broken(unsampled)).toEqual(['budget never overspent']);
+  });
+
+  it('catches a circuit that refuses past its open time or its probe lease, or once closed', () => {
+    const key = 'sim:gpt-4o-mini';
+    const opened = { at: 0, event: { type: 'breaker-opened', key, failures: 8, openForMs: 500 } };
+    const refusedAt = (at: number) => ({
+      at,
+      event: { type: 'breaker-rejected', key, retryAfterMs: 1 },
+    });
+    const halfOpened = { at: 600, event: { type: 'breaker-half-opened', key } };
+    const closed = { at: 2_000, event: { type: 'breaker-closed', key } };
+    const withTimeline = (...timeline: unknown[]) => {
+      const record = cleanRecord();
+      record.breakerTimeline = timeline as SoakRecord['breakerTimeline'];
+      return broken(record);
+    };
+    const name = 'the circuit refuses only within its policy';
+    expect(withTimeline(opened, refusedAt(499), halfOpened, refusedAt(1_500), closed)).toEqual([]);
+    expect(withTimeline(opened, refusedAt(900))).toEqual([name]);
+    expect(withTimeline(opened, halfOpened, refusedAt(1_700))).toEqual([name]);
+    expect(withTimeline(opened, halfOpened, closed, refusedAt(2_001))).toEqual([name]);
   });
 
   it("catches a request the simulator's own limits refused", () => {

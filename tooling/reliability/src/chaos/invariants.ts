@@ -1,4 +1,5 @@
 import type { LoggedRequest } from '@ply/simulator';
+import { auditBreaker } from './breaker-timeline.ts';
 import type { CallRecord, SoakRecord } from './soak-record.ts';
 
 export interface InvariantResult {
@@ -137,6 +138,15 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
       'budget never overspent',
       breaches,
       `${record.budgetSamples} samples of every scope, none over its limit`,
+    ),
+  );
+
+  const breaker = auditBreaker(record.breakerTimeline, record.probeLeaseMs);
+  results.push(
+    result(
+      'the circuit refuses only within its policy',
+      breaker.violations,
+      `opened ${breaker.openings} times; ${breaker.refusals} refusals, each within the open time or a probe's lease`,
     ),
   );
 

@@ -3,7 +3,7 @@ import { createUsage, PlyError } from '@ply/core';
 import { calculateCost } from '@ply/cost';
 import type { LoggedRequest } from '@ply/simulator';
 import { CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
-import { type ChaosStack, MAX_ATTEMPTS, startChaosStack } from './chaos-stack.ts';
+import { type ChaosStack, MAX_ATTEMPTS, PROBE_LEASE_MS, startChaosStack } from './chaos-stack.ts';
 import type { BudgetBreach, CallRecord, SoakRecord } from './soak-record.ts';
 import { createWorkload, type PlannedCall } from './workload.ts';
 
@@ -139,6 +139,8 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         budgetSamples: budget.samples,
         retriesScheduled,
         maxAttempts: MAX_ATTEMPTS,
+        breakerTimeline: stack.breakerTimeline,
+        probeLeaseMs: PROBE_LEASE_MS,
         unhandledRejections,
       },
     };

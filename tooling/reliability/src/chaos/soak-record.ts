@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '@ply/cost';
 import type { LoggedRequest } from '@ply/simulator';
+import type { BreakerMoment } from './breaker-timeline.ts';
 
 /** One logical call of the soak, as its caller saw it. */
 export interface CallRecord {
@@ -37,5 +38,9 @@ export interface SoakRecord {
   budgetSamples: number;
   retriesScheduled: number;
   maxAttempts: number;
+  /** Every breaker transition and refusal, stamped. */
+  breakerTimeline: BreakerMoment[];
+  /** How long a half-open probe may run: refusals may last that long after half-opening. */
+  probeLeaseMs: number;
   unhandledRejections: string[];
 }
