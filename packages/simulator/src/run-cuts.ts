@@ -44,7 +44,10 @@ function pieceEnd(text: string, start: number, runEnd: number): number {
   return isHighSurrogate(text.charCodeAt(limit - 1)) ? limit - 1 : limit;
 }
 
-/** JavaScript's `\s`, which is also what tiktoken's patterns mean by whitespace. */
+/**
+ * JavaScript's `\s`. tiktoken's `\s` differs in two rare characters (U+0085, U+FEFF), which
+ * moves where a run ends, and so only where a long run may be cut.
+ */
 function isWhitespace(code: number): boolean {
   if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
   if (code < 0xa0) return false;
