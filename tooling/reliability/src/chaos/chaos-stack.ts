@@ -46,6 +46,11 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
   });
   const events: ResilienceEvent[] = [];
   const breakerTimeline: BreakerMoment[] = [];
+  // Policies built here report to their own listener; resilience() only to those it builds.
+  const onEvent = (event: ResilienceEvent) => {
+    events.push(event);
+    if (isBreakerEvent(event)) breakerTimeline.push({ at: performance.now(), event });
+  };
   const ledger = new UsageLedger({ maxEntries: 10_000_000 });
   const budget = new BudgetManager({
     limits: [
@@ -74,17 +79,16 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
         openMs: 500,
         maxOpenMs: 2_000,
         probeLeaseMs: PROBE_LEASE_MS,
+        onEvent,
       }),
       limiter: new RateLimiter({
         rpm: Math.floor(limits.rpm * LIMITER_SHARE),
         tpm: Math.floor(limits.tpm * LIMITER_SHARE),
         estimator: tiktokenEstimator,
         maxWaitMs: CHAOS_TIMEOUTS.deadlineMs,
+        onEvent,
       }),
-      onEvent: (event) => {
-        events.push(event);
-        if (isBreakerEvent(event)) breakerTimeline.push({ at: performance.now(), event });
-      },
+      onEvent,
     }),
   );
   const registry = new ProviderRegistry().register('sim', provider);
