@@ -1,7 +1,7 @@
 // The full stack as an application would run it (registry, budget, cost tracking with a
 // ledger, resilience with retry, retry budget, breaker and limiter, the OpenAI adapter),
 // against a simulator over loopback HTTP that misbehaves at the given rates.
-import { ProviderRegistry, wrapProvider } from '@ply/core';
+import { ProviderRegistry, systemClock, wrapProvider } from '@ply/core';
 import { BudgetManager, costTracking, tiktokenEstimator, UsageLedger } from '@ply/cost';
 import { OpenAIProvider } from '@ply/provider-openai';
 import {
@@ -33,6 +33,11 @@ export interface ChaosStack {
   budget: BudgetManager;
   events: ResilienceEvent[];
   breakerTimeline: BreakerMoment[];
+  /**
+   * Every budget scope once the rolling window has passed (the budget's clock is moved on):
+   * what is left is held by reservations. Call it after every call has settled.
+   */
+  budgetAfterWindow(): Promise<{ scope: string; spent: number }[]>;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,9 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
     if (isBreakerEvent(event)) breakerTimeline.push({ at: performance.now(), event });
   };
   const ledger = new UsageLedger({ maxEntries: 10_000_000 });
+  let budgetClockAheadMs = 0;
   const budget = new BudgetManager({
+    clock: { now: () => Date.now() + budgetClockAheadMs, sleep: systemClock.sleep },
     limits: [
       { scope: 'user', limit: USER_BUDGET.limit, period: { rollingMs: USER_BUDGET.rollingMs } },
     ],
@@ -99,6 +106,10 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
     budget,
     events,
     breakerTimeline,
+    async budgetAfterWindow() {
+      budgetClockAheadMs += USER_BUDGET.rollingMs + 1;
+      return (await budget.status()).map(({ scope, spent }) => ({ scope, spent }));
+    },
     async close() {
       await registry.dispose();
       await simulator.close();

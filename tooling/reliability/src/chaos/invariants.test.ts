@@ -56,6 +56,7 @@ function cleanRecord(): SoakRecord {
     billedCost: (entry) => entry.usage?.total_tokens ?? 0,
     budgetBreaches: [],
     budgetSamples: 10,
+    budgetAfterRun: [{ scope: 'user:user-1:rolling:5000ms', spent: 0 }],
     retriesScheduled: 1,
     maxAttempts: 3,
     breakerTimeline: [],
@@ -160,6 +161,15 @@ describe('checkInvariants', () => {
     expect(withTimeline(opened, refusedAt(900))).toEqual([name]);
     expect(withTimeline(opened, halfOpened, refusedAt(1_700))).toEqual([name]);
     expect(withTimeline(opened, halfOpened, closed, refusedAt(2_001))).toEqual([name]);
+  });
+
+  it('catches a reservation still held after the run, and a budget never looked at', () => {
+    const held = cleanRecord();
+    held.budgetAfterRun.push({ scope: 'user:user-2:rolling:5000ms', spent: 0.0001 });
+    expect(broken(held)).toEqual(['no budget reservation outlives its call']);
+    const unread = cleanRecord();
+    unread.budgetAfterRun = [];
+    expect(broken(unread)).toEqual(['no budget reservation outlives its call']);
   });
 
   it("catches a request the simulator's own limits refused", () => {

@@ -141,6 +141,18 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     ),
   );
 
+  const held = record.budgetAfterRun
+    .filter((row) => row.spent > 0)
+    .map((row) => `${row.scope}: ${row.spent} still held`);
+  if (record.budgetAfterRun.length === 0) held.push('no budget scope was looked at');
+  results.push(
+    result(
+      'no budget reservation outlives its call',
+      held,
+      `${record.budgetAfterRun.length} scopes, each empty once every call settled and its window passed`,
+    ),
+  );
+
   const breaker = auditBreaker(record.breakerTimeline, record.probeLeaseMs);
   results.push(
     result(

@@ -125,6 +125,7 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
     await Promise.all(Array.from({ length: options.concurrency }, caller));
     const wallMs = performance.now() - started;
     const budget = await budgetWatch.stop();
+    const budgetAfterRun = await stack.budgetAfterWindow();
     const retriesScheduled = stack.events.filter(
       (event) => event.type === 'retry-scheduled',
     ).length;
@@ -137,6 +138,7 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         billedCost,
         budgetBreaches: budget.breaches,
         budgetSamples: budget.samples,
+        budgetAfterRun,
         retriesScheduled,
         maxAttempts: MAX_ATTEMPTS,
         breakerTimeline: stack.breakerTimeline,

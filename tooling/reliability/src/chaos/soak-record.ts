@@ -36,6 +36,8 @@ export interface SoakRecord {
   budgetBreaches: BudgetBreach[];
   /** Times the budget was sampled; zero would make "never overspent" vacuous. */
   budgetSamples: number;
+  /** Every budget scope after the run, once its rolling window passed: reservations left. */
+  budgetAfterRun: { scope: string; spent: number }[];
   retriesScheduled: number;
   maxAttempts: number;
   /** Every breaker transition and refusal, stamped. */
