@@ -118,7 +118,7 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         const call = await watched(stack, nextCall());
         calls.push(call);
         if (call.code !== undefined && REFUSALS.has(call.code) && call.retryAfterMs !== undefined) {
-          await sleep(Math.min(call.retryAfterMs, endsAt - performance.now()));
+          await sleep(Math.max(0, Math.min(call.retryAfterMs, endsAt - performance.now())));
         }
       }
     };
