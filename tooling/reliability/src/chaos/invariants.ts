@@ -158,7 +158,7 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     result(
       'the circuit refuses only within its policy',
       breaker.violations,
-      `opened ${breaker.openings} times; ${breaker.refusals} refusals, each within the open time or a probe's lease`,
+      `opened ${breaker.openings} time${breaker.openings === 1 ? '' : 's'}; ${breaker.refusals} refusals, each within the open time or a probe's lease`,
     ),
   );
 
