@@ -6,7 +6,10 @@
  */
 export const MAX_EXACT_RUN = 1000;
 
-/** The longest piece of a long run; short pieces keep the encoder near its linear speed. */
+/**
+ * A long run with no split point within `MAX_EXACT_RUN` units is cut into pieces this long:
+ * short pieces keep the encoder near its linear speed.
+ */
 const PIECE = 256;
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
@@ -30,17 +33,17 @@ function isAlphanumeric(code: number): boolean {
 }
 
 /**
- * Where the piece that starts at `start` ends, at most `PIECE` units on. Preferably before
- * ASCII punctuation that follows a letter or digit: tiktoken's pre-tokenizer splits there
- * anyway, so the pieces count what the whole would (base64, URLs, minified code). Otherwise
- * at the limit, never inside a surrogate pair.
+ * Where the piece of a run that starts at `start` ends. At the last split point within
+ * `MAX_EXACT_RUN` units, ASCII punctuation after a letter or digit: tiktoken's pre-tokenizer
+ * splits there anyway, so the pieces count what the whole would (base64, URLs, minified
+ * code). With none, `PIECE` units on, never inside a surrogate pair.
  */
 function pieceEnd(text: string, start: number, runEnd: number): number {
-  const limit = start + PIECE;
-  if (limit >= runEnd) return runEnd;
-  for (let at = limit; at > start + 1; at--) {
+  if (runEnd - start <= MAX_EXACT_RUN) return runEnd;
+  for (let at = start + MAX_EXACT_RUN; at > start + 1; at--) {
     if (isPunctuation(text.charCodeAt(at)) && isAlphanumeric(text.charCodeAt(at - 1))) return at;
   }
+  const limit = start + PIECE;
   return isHighSurrogate(text.charCodeAt(limit - 1)) ? limit - 1 : limit;
 }
 
