@@ -23,9 +23,20 @@ const user = [{ role: 'user', content: 'hi' }];
 const chat = (patch: Record<string, unknown>) =>
   validateChatRequest({ messages: user, ...patch } as never);
 
+/** A field of an options object (`Entry.field`), fed beside the valid fields in `base`. */
+const option = (
+  entry: string,
+  field: string,
+  make: (options: never) => unknown,
+  base: Record<string, unknown> = {},
+): EntryCase => ({
+  name: `${entry}.${field}`,
+  field,
+  call: (value) => make({ ...base, [field]: value } as never),
+});
+
 export function entryCases(baseURL: string): EntryCase[] {
   const provider = new OpenAIProvider({ apiKey: 'test-key', baseURL });
-  const construct = (make: (value: unknown) => unknown) => make;
   return [
     // Request validation: core's, shared by every provider.
     ...[
@@ -49,18 +60,8 @@ export function entryCases(baseURL: string): EntryCase[] {
       'parallelToolCalls',
       'logprobs',
       'topLogprobs',
-    ].map(
-      (field): EntryCase => ({
-        name: `ChatRequest.${field}`,
-        field,
-        call: (value) => chat({ [field]: value }),
-      }),
-    ),
-    {
-      name: 'ChatRequest.messages',
-      field: 'messages',
-      call: (value) => validateChatRequest({ messages: value } as never),
-    },
+    ].map((field) => option('ChatRequest', field, validateChatRequest, { messages: user })),
+    option('ChatRequest', 'messages', validateChatRequest),
     {
       name: 'ChatRequest.messages[0].content',
       field: 'messages[0]',
@@ -71,16 +72,8 @@ export function entryCases(baseURL: string): EntryCase[] {
       field: 'messages[0].role',
       call: (value) => chat({ messages: [{ role: value, content: 'x' }] }),
     },
-    {
-      name: 'EmbedRequest.input',
-      field: 'input',
-      call: (value) => validateEmbedRequest({ input: value } as never),
-    },
-    {
-      name: 'EmbedRequest.dimensions',
-      field: 'dimensions',
-      call: (value) => validateEmbedRequest({ input: 'x', dimensions: value } as never),
-    },
+    option('EmbedRequest', 'input', validateEmbedRequest),
+    option('EmbedRequest', 'dimensions', validateEmbedRequest, { input: 'x' }),
     // The adapter, over HTTP to the simulator.
     {
       name: 'provider.complete(request)',
@@ -102,28 +95,13 @@ export function entryCases(baseURL: string): EntryCase[] {
       field: 'model',
       call: (value) => provider.getModel(value as never),
     },
-    {
-      name: 'OpenAIProvider.timeout',
-      field: 'timeout',
-      call: construct((value) => new OpenAIProvider({ timeout: value as never })),
-    },
-    {
-      name: 'OpenAIProvider.baseURL',
-      field: 'baseURL',
-      call: construct((value) => new OpenAIProvider({ baseURL: value as never })),
-    },
-    {
-      name: 'OpenAIProvider.apiKey',
-      field: 'apiKey',
-      call: construct((value) => new OpenAIProvider({ apiKey: value as never })),
-    },
-    {
-      name: 'createAzureOpenAIProvider.endpoint',
-      field: 'endpoint',
-      call: construct((value) =>
-        createAzureOpenAIProvider({ endpoint: value as never, apiVersion: 'v', apiKey: 'k' }),
-      ),
-    },
+    option('OpenAIProvider', 'timeout', (options) => new OpenAIProvider(options)),
+    option('OpenAIProvider', 'baseURL', (options) => new OpenAIProvider(options)),
+    option('OpenAIProvider', 'apiKey', (options) => new OpenAIProvider(options)),
+    option('createAzureOpenAIProvider', 'endpoint', createAzureOpenAIProvider, {
+      apiVersion: 'v',
+      apiKey: 'k',
+    }),
     // Registry and middleware.
     {
       name: 'ProviderRegistry.register(id)',
@@ -155,78 +133,33 @@ export function entryCases(baseURL: string): EntryCase[] {
       call: (value) => wrapProvider(new InMemoryProvider(), value as never),
     },
     // Cost.
-    {
-      name: 'BudgetManager.limits',
-      field: 'limits',
-      call: construct((value) => new BudgetManager({ limits: value as never })),
-    },
+    option('BudgetManager', 'limits', (options) => new BudgetManager(options)),
     {
       name: 'BudgetManager.limits[0].limit',
       field: 'limit',
-      call: construct(
-        (value) =>
-          new BudgetManager({
-            limits: [{ scope: 'global', limit: value, period: 'daily' }] as never,
-          }),
-      ),
+      call: (value) =>
+        new BudgetManager({
+          limits: [{ scope: 'global', limit: value, period: 'daily' }] as never,
+        }),
     },
-    {
-      name: 'UsageLedger.maxEntries',
-      field: 'maxEntries',
-      call: construct((value) => new UsageLedger({ maxEntries: value as never })),
-    },
-    {
-      name: 'costTracking.ledger',
-      field: 'ledger',
-      call: construct((value) => costTracking({ ledger: value as never })),
-    },
+    option('UsageLedger', 'maxEntries', (options) => new UsageLedger(options)),
+    option('costTracking', 'ledger', costTracking),
     {
       name: 'calculateCost(usage)',
       field: 'usage',
       call: (value) => calculateCost(value as never, 'gpt-4o-mini'),
     },
     // Resilience.
-    {
-      name: 'RetryPolicy.maxAttempts',
-      field: 'maxAttempts',
-      call: construct((value) => new RetryPolicy({ maxAttempts: value as never })),
-    },
-    {
-      name: 'RetryPolicy.baseDelayMs',
-      field: 'baseDelayMs',
-      call: construct((value) => new RetryPolicy({ baseDelayMs: value as never })),
-    },
-    {
-      name: 'RetryBudget.capacity',
-      field: 'capacity',
-      call: construct((value) => new RetryBudget({ capacity: value as never })),
-    },
-    {
-      name: 'CircuitBreaker.consecutiveFailures',
-      field: 'consecutiveFailures',
-      call: construct((value) => new CircuitBreaker({ consecutiveFailures: value as never })),
-    },
-    {
-      name: 'CircuitBreaker.openMs',
-      field: 'openMs',
-      call: construct((value) => new CircuitBreaker({ openMs: value as never })),
-    },
-    {
-      name: 'RateLimiter.rpm',
-      field: 'rpm',
-      call: construct((value) => new RateLimiter({ rpm: value as never, tpm: 1_000 })),
-    },
-    {
-      name: 'RateLimiter.maxWaitMs',
-      field: 'maxWaitMs',
-      call: construct(
-        (value) => new RateLimiter({ rpm: 10, tpm: 1_000, maxWaitMs: value as never }),
-      ),
-    },
-    {
-      name: 'Bulkhead.maxConcurrent',
-      field: 'maxConcurrent',
-      call: construct((value) => new Bulkhead({ maxConcurrent: value as never })),
-    },
+    option('RetryPolicy', 'maxAttempts', (options) => new RetryPolicy(options)),
+    option('RetryPolicy', 'baseDelayMs', (options) => new RetryPolicy(options)),
+    option('RetryBudget', 'capacity', (options) => new RetryBudget(options)),
+    option('CircuitBreaker', 'consecutiveFailures', (options) => new CircuitBreaker(options)),
+    option('CircuitBreaker', 'openMs', (options) => new CircuitBreaker(options)),
+    option('RateLimiter', 'rpm', (options) => new RateLimiter(options), { tpm: 1_000 }),
+    option('RateLimiter', 'maxWaitMs', (options) => new RateLimiter(options), {
+      rpm: 10,
+      tpm: 1_000,
+    }),
+    option('Bulkhead', 'maxConcurrent', (options) => new Bulkhead(options)),
   ];
 }

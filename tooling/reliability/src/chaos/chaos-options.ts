@@ -63,6 +63,12 @@ export const CHAOS_FAULTS: Partial<Record<FaultKind, Fault>> = {
   'slow-headers': { kind: 'slow-headers', ms: CHAOS_TIMEOUTS.attemptTimeoutMs / 4 },
 };
 
+/** What the simulator enforces when `rateLimits` is not given. */
+export const DEFAULT_RATE_LIMITS: Readonly<ChaosOptions['rateLimits']> = {
+  rpm: 12_000,
+  tpm: 600_000,
+};
+
 /** Checks options from a command line or a test, naming the field at fault. */
 export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
   const resolved: ChaosOptions = {
@@ -71,7 +77,7 @@ export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
     seed: options.seed ?? 1,
     streamShare: options.streamShare ?? 0.5,
     faultRates: options.faultRates ?? DEFAULT_FAULT_RATES,
-    rateLimits: options.rateLimits ?? { rpm: 12_000, tpm: 600_000 },
+    rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
   };
   const positiveInteger = (field: string, value: number) => {
     if (!Number.isSafeInteger(value) || value <= 0) {

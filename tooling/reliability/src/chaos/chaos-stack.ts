@@ -16,7 +16,7 @@ import { type BreakerMoment, isBreakerEvent } from './breaker-timeline.ts';
 import { CHAOS_FAULTS, CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
 
 /** ply's limiter keeps below what the simulator enforces, as a careful client would. */
-const LIMITER_SHARE = 0.9;
+export const LIMITER_SHARE = 0.9;
 
 /** Users the calls are spread over, each with a rolling budget that some calls run into. */
 export const USERS = 20;

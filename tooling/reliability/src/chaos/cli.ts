@@ -1,41 +1,49 @@
 // `pnpm test:chaos [--duration 10m] [--seed N] [--concurrency N] [--streams 0.5]
-// [--rpm N --tpm N]`: the
-// soak at any length, its table on stdout (and in .reports/chaos.md); exit 1 when an
-// invariant broke.
+// [--rpm N --tpm N]`: the soak at any length (a Go-style duration: 90s, 10m, 1h), its
+// table on stdout (and in .reports/chaos.md); exit 1 when an invariant broke. Options
+// not given keep `chaosOptions`' defaults.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chaosOptions } from './chaos-options.ts';
+import { ConfigurationError } from '@ply/core';
+import { parseDuration } from '@ply/response-models';
+import { chaosOptions, DEFAULT_RATE_LIMITS } from './chaos-options.ts';
 import { checkInvariants } from './invariants.ts';
 import { runSoak } from './run-soak.ts';
 import { soakReport } from './soak-report.ts';
 
-/** `90s`, `10m`, or plain milliseconds. */
-function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
-  if (!match) throw new Error(`--duration: expected 90s, 10m or milliseconds, got ${text}`);
-  const unit = { ms: 1, s: 1_000, m: 60_000 }[match[2] ?? 'ms'] ?? 1;
-  return Math.round(Number(match[1]) * unit);
-}
-
 const { values } = parseArgs({
   options: {
-    duration: { type: 'string', default: '15s' },
-    seed: { type: 'string', default: '1' },
-    concurrency: { type: 'string', default: '50' },
-    streams: { type: 'string', default: '0.5' },
+    duration: { type: 'string' },
+    seed: { type: 'string' },
+    concurrency: { type: 'string' },
+    streams: { type: 'string' },
     rpm: { type: 'string' },
     tpm: { type: 'string' },
   },
 });
 
+const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+
+function durationMs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined)
+    throw new ConfigurationError(`chaos: --duration must be like 90s or 10m, got ${text}`);
+  return ms;
+}
+
 const options = chaosOptions({
-  durationMs: parseDuration(values.duration),
-  seed: Number(values.seed),
-  concurrency: Number(values.concurrency),
-  streamShare: Number(values.streams),
-  ...(values.rpm || values.tpm
-    ? { rateLimits: { rpm: Number(values.rpm ?? 12_000), tpm: Number(values.tpm ?? 600_000) } }
-    : {}),
+  durationMs: durationMs(values.duration),
+  seed: number(values.seed),
+  concurrency: number(values.concurrency),
+  streamShare: number(values.streams),
+  rateLimits:
+    values.rpm || values.tpm
+      ? {
+          rpm: number(values.rpm) ?? DEFAULT_RATE_LIMITS.rpm,
+          tpm: number(values.tpm) ?? DEFAULT_RATE_LIMITS.tpm,
+        }
+      : undefined,
 });
 const { record, wallMs } = await runSoak(options);
 const invariants = checkInvariants(record);

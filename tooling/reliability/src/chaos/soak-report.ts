@@ -1,4 +1,5 @@
 import type { ChaosOptions } from './chaos-options.ts';
+import { LIMITER_SHARE } from './chaos-stack.ts';
 import type { InvariantResult } from './invariants.ts';
 import type { SoakRecord } from './soak-record.ts';
 
@@ -31,7 +32,7 @@ export function soakReport(
   const lines = [
     `## Chaos soak: ${(wallMs / 1000).toFixed(1)} s, concurrency ${options.concurrency}, seed ${options.seed}`,
     '',
-    `Simulator limits ${options.rateLimits.rpm.toLocaleString('en')} RPM and ${options.rateLimits.tpm.toLocaleString('en')} TPM (ply's limiter at 90%); ${Math.round(options.streamShare * 100)}% of calls stream.`,
+    `Simulator limits ${options.rateLimits.rpm.toLocaleString('en')} RPM and ${options.rateLimits.tpm.toLocaleString('en')} TPM (ply's limiter at ${Math.round(LIMITER_SHARE * 100)}%); ${Math.round(options.streamShare * 100)}% of calls stream.`,
     '',
     '| calls | count |',
     '| --- | ---: |',

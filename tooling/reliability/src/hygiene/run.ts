@@ -10,17 +10,19 @@ import { runHygiene } from './run-hygiene.ts';
 
 const { values } = parseArgs({
   options: {
-    calls: { type: 'string', default: '10000' },
-    aborted: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '16' },
-    seed: { type: 'string', default: '1' },
+    calls: { type: 'string' },
+    aborted: { type: 'string' },
+    concurrency: { type: 'string' },
+    seed: { type: 'string' },
   },
 });
+// Options not given keep `hygieneOptions`' defaults.
+const number = (text: string | undefined) => (text === undefined ? undefined : Number(text));
 const options = hygieneOptions({
-  calls: Number(values.calls),
-  aborted: Number(values.aborted),
-  concurrency: Number(values.concurrency),
-  seed: Number(values.seed),
+  calls: number(values.calls),
+  aborted: number(values.aborted),
+  concurrency: number(values.concurrency),
+  seed: number(values.seed),
 });
 const outcome = await runHygiene(options);
 const checks = checkHygiene(options, outcome);
