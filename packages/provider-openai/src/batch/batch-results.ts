@@ -20,7 +20,7 @@ import {
 import OpenAI from 'openai';
 import { openCall } from '../call-context.js';
 import { fromChatCompletion } from '../from-chat-completion.js';
-import { mapOpenAIError } from '../map-error.js';
+import { mapOpenAIError, scrubSecrets } from '../map-error.js';
 import type { ProviderContext } from '../provider-context.js';
 import { batchCallError, requestOptions } from './batch-call.js';
 import { toBatchInfo } from './batch-info.js';
@@ -206,8 +206,12 @@ export async function batchResults(
   }
   const results: BatchResults = new Map();
   for (const { fileId, text } of texts) {
-    for (const line of parseLines(text, fileId, provider))
-      results.set(line.customId, lineResult(line, kind, provider));
+    for (const line of parseLines(text, fileId, provider)) {
+      const result = lineResult(line, kind, provider);
+      // Returned, not thrown: the provider's boundary never sees these errors to mask them.
+      if (!result.ok) result.error = scrubSecrets(result.error, context.secrets);
+      results.set(line.customId, result);
+    }
   }
   return results;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   AbortedError,
   type ChatRequest,
@@ -122,6 +123,20 @@ describe('batches', () => {
     expect(error.requestId).toMatch(/^req_/);
     expect(error.message).toContain('gpt-imaginary');
     expect(error.message).not.toContain('test-key');
+  });
+
+  it("masks the provider's own key in a per-item error, which is returned, not thrown", async () => {
+    const key = `plain${randomBytes(16).toString('hex')}`;
+    const keyed = createOpenAIProvider({ apiKey: key, baseURL: running.url });
+    // A key pasted where the model goes: the API quotes the model back in its 404.
+    const submitted = await keyed.submitBatch([{ customId: 'pasted', chat: ask('Hi', key) }]);
+    await keyed.waitForBatch(submitted.id);
+    const error = expectFailure((await keyed.batchResults(submitted.id)).get('pasted'));
+    expect(NotFoundError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('[redacted]');
+    expect(
+      JSON.stringify({ ...error, message: error.message, cause: String(error.cause) }),
+    ).not.toContain(key);
   });
 
   it('runs an embeddings batch and decodes its vectors', async () => {
