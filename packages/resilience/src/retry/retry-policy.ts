@@ -218,25 +218,28 @@ export class RetryPolicy {
     const scope = options.scope ?? this.scope;
     const idempotencyKey = options.idempotencyKey ?? this.#newIdempotencyKey();
     const startedAt = options.startedAt ?? this.#clock.now();
-    const deadlineAt = this.deadlineMs === undefined ? Infinity : startedAt + this.deadlineMs;
 
+    const deadlineMs = this.deadlineMs;
+    const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs;
     // Controllers only for what can fire: each costs an allocation and, once stopped, an
     // abort event, which on a call that completes at once is a good part of the policy's work.
-    const deadline = this.deadlineMs === undefined ? undefined : new AbortController();
-    const stopWatch = deadline && new AbortController();
+    let deadline: AbortController | undefined;
+    let stopWatch: AbortController | undefined;
     let deadlineReported = false;
     const reportDeadline = () => {
-      if (deadlineReported || this.deadlineMs === undefined) return;
+      if (deadlineReported || deadlineMs === undefined) return;
       deadlineReported = true;
-      this.#emit({ type: 'deadline-exceeded', deadlineMs: this.deadlineMs });
+      this.#emit({ type: 'deadline-exceeded', deadlineMs });
     };
-    if (deadline && stopWatch && this.deadlineMs !== undefined) {
-      const deadlineMs = this.deadlineMs;
+    if (deadlineMs !== undefined) {
+      const fires = new AbortController();
+      deadline = fires;
+      stopWatch = new AbortController();
       const remainingMs = Math.max(0, deadlineAt - this.#clock.now());
       this.#clock.sleep(remainingMs, stopWatch.signal).then(
         () => {
           reportDeadline();
-          deadline.abort(
+          fires.abort(
             new TimeoutError(`The call did not finish within its deadline of ${deadlineMs} ms`, {
               timeoutMs: deadlineMs,
               phase: 'deadline',
@@ -307,8 +310,8 @@ export class RetryPolicy {
           reportDeadline();
           throw new GiveUp(
             new TimeoutError(
-              `Retrying in ${Math.round(delayMs)} ms would pass the deadline of ${this.deadlineMs} ms`,
-              { timeoutMs: this.deadlineMs, phase: 'deadline', retryable: false, cause: failure },
+              `Retrying in ${Math.round(delayMs)} ms would pass the deadline of ${deadlineMs} ms`,
+              { timeoutMs: deadlineMs, phase: 'deadline', retryable: false, cause: failure },
             ),
             'deadline',
           );
@@ -391,10 +394,12 @@ export class RetryPolicy {
     if (timeoutMs === undefined && !outerCanFire) {
       return await attemptFn({ attempt, signal: outer, idempotencyKey });
     }
-    const timeout = timeoutMs === undefined ? undefined : new AbortController();
-    const stopTimer = timeout && new AbortController();
-    const signal = timeout ? AbortSignal.any([outer, timeout.signal]) : outer;
-    if (timeoutMs !== undefined && timeout && stopTimer) {
+    let signal = outer;
+    let stopTimer: AbortController | undefined;
+    if (timeoutMs !== undefined) {
+      const timeout = new AbortController();
+      stopTimer = new AbortController();
+      signal = AbortSignal.any([outer, timeout.signal]);
       this.#clock.sleep(timeoutMs, stopTimer.signal).then(
         () =>
           timeout.abort(
