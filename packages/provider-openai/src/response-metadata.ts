@@ -1,6 +1,7 @@
 import type { RateLimitSnapshot, ResponseMetadata } from '@ply/core';
 import {
   parseDuration,
+  parseHeaderNumber,
   parseResponseMeta,
   type RateLimitHeaders,
   type ResponseMeta,
@@ -25,14 +26,6 @@ function headerRecord(headers: Headers): Record<string, string> {
     record[name] = name in record ? `${record[name]}, ${value}` : value;
   });
   return record;
-}
-
-const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
-/** A non-negative decimal; undefined for anything else, and for one past a double (Infinity). */
-function numberHeader(value: string | null): number | undefined {
-  if (value === null || !NUMBER.test(value)) return undefined;
-  const number = Number(value);
-  return Number.isFinite(number) ? number : undefined;
 }
 
 /**
@@ -66,7 +59,7 @@ export function responseMetadata(headers: Headers): ResponseMetadata {
   };
   const requestId = headers.get('x-request-id');
   if (requestId !== null) meta.requestId = requestId;
-  const processingMs = numberHeader(headers.get('openai-processing-ms'));
+  const processingMs = parseHeaderNumber(headers.get('openai-processing-ms'));
   if (processingMs !== undefined) meta.processingMs = processingMs;
   return meta;
 }
@@ -77,8 +70,8 @@ function rateLimitFromHeaders(headers: Headers): RateLimitSnapshot | undefined {
     return value === null ? undefined : parseDuration(value);
   };
   const family = (suffix: string) => ({
-    limit: numberHeader(headers.get(`x-ratelimit-limit-${suffix}`)),
-    remaining: numberHeader(headers.get(`x-ratelimit-remaining-${suffix}`)),
+    limit: parseHeaderNumber(headers.get(`x-ratelimit-limit-${suffix}`)),
+    remaining: parseHeaderNumber(headers.get(`x-ratelimit-remaining-${suffix}`)),
     resetMs: reset(`x-ratelimit-reset-${suffix}`),
   });
   return rateLimitSnapshot({

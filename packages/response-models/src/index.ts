@@ -26,6 +26,7 @@ export {
 } from './parse.js';
 export {
   type HeaderSource,
+  parseHeaderNumber,
   parseResponseMeta,
   parseRetryAfter,
   type RateLimitFamily,

@@ -72,11 +72,12 @@ function toRecord(source: HeaderSource): Record<string, string> {
 const finite = (value: number) => (Number.isFinite(value) ? value : undefined);
 
 /**
- * A non-negative decimal, or undefined: `Sanitized` and other placeholders are not
- * numbers, and neither is one too long for a double (Infinity).
+ * A numeric header (`x-ratelimit-limit-*`, `openai-processing-ms`): a non-negative decimal,
+ * or undefined: `Sanitized` and other placeholders are not numbers, and neither is one too
+ * long for a double (Infinity).
  */
-function parseNumber(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
+export function parseHeaderNumber(text: string | null | undefined): number | undefined {
+  if (text == null || !/^\s*\d+(\.\d+)?\s*$/.test(text)) return undefined;
   return finite(Number(text));
 }
 
@@ -85,7 +86,7 @@ const HTTP_DATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} G
 
 /** `retry-after`: delay-seconds, or an HTTP date measured from `nowMs`. */
 export function parseRetryAfter(text: string, nowMs: number = Date.now()): number | undefined {
-  const seconds = parseNumber(text);
+  const seconds = parseHeaderNumber(text);
   if (seconds !== undefined) return finite(seconds * 1000);
   // Date.parse alone accepts loose text ("soon 5"); only a real HTTP date counts.
   if (!HTTP_DATE.test(text.trim())) return undefined;
@@ -115,7 +116,7 @@ export function parseResponseMeta(
     const entry = Object.hasOwn(families, family) ? (families[family] as RateLimitFamily) : {};
     families[family] = entry;
     if (kind === 'reset') setDefined(entry, 'resetMs', parseDuration(value));
-    else setDefined(entry, kind, parseNumber(value));
+    else setDefined(entry, kind, parseHeaderNumber(value));
   }
   const rateLimit: RateLimitHeaders = { families };
   setDefined(rateLimit, 'requests', families.requests);
@@ -123,12 +124,12 @@ export function parseResponseMeta(
 
   const meta: ResponseMeta = { rateLimit, headers };
   setDefined(meta, 'requestId', headers['x-request-id']);
-  setDefined(meta, 'processingMs', parseNumber(headers['openai-processing-ms']));
+  setDefined(meta, 'processingMs', parseHeaderNumber(headers['openai-processing-ms']));
   setDefined(meta, 'version', headers['openai-version']);
   setDefined(meta, 'organization', headers['openai-organization']);
   setDefined(meta, 'project', headers['openai-project']);
   setDefined(meta, 'model', headers['openai-model']);
-  const retryAfterMs = parseNumber(headers['retry-after-ms']);
+  const retryAfterMs = parseHeaderNumber(headers['retry-after-ms']);
   const retryAfter = headers['retry-after'];
   setDefined(
     meta,
