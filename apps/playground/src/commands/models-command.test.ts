@@ -20,8 +20,9 @@ describe('ply models', () => {
     const key = plantedKey();
     upstream = await startKeyEchoingUpstream();
     stack = stackWithKey(upstream, key);
-    // The upstream quotes the key back; the provider already masks its own credentials.
+    // The key reaches the upstream, which quotes it back; the provider masks its own credentials.
     const raw = (await stack.registry.listModels()).find((entry) => entry.providerId === 'openai');
+    expect(upstream.keysSeen).toContain(key);
     expect(raw && 'error' in raw && raw.error.message).toContain('[redacted]');
 
     let stdout = '';

@@ -1,5 +1,6 @@
 // What a hygiene run must show, checked the same way by the CI test and by `pnpm hygiene`.
 import type { HygieneOptions } from './hygiene-options.ts';
+import { mb } from './resource-sample.ts';
 import { EXIT_GRACE_MS, type HygieneOutcome } from './run-hygiene.ts';
 
 export interface HygieneCheck {
@@ -22,8 +23,6 @@ export const HEAP_GROWTH_BOUND = 4 * 2 ** 20;
  * faults). A socket a call failed to release would push past it.
  */
 export const socketBound = (concurrency: number) => 2 * concurrency;
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
 export function checkHygiene(options: HygieneOptions, outcome: HygieneOutcome): HygieneCheck[] {
   const { report, exitCode, exitMs } = outcome;

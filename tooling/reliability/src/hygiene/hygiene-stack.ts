@@ -13,7 +13,7 @@ export const PROVIDER_ID = 'openai';
  * Ten minutes: far beyond the run's idle grace, so a deadline, attempt or call timer left
  * referenced after its call keeps the worker alive and the exit check sees it.
  */
-const LONG_TIMEOUT_MS = 600_000;
+export const LONG_TIMEOUT_MS = 600_000;
 
 /**
  * The limiter's one-minute logs would hold every grant of the last minute: a window, not

@@ -1,8 +1,8 @@
 import type { HygieneCheck } from './hygiene-checks.ts';
 import type { HygieneOptions } from './hygiene-options.ts';
+import { mb } from './resource-sample.ts';
 import { EXIT_GRACE_MS, type HygieneOutcome } from './run-hygiene.ts';
 
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 const resources = (active: Record<string, number>) =>
   Object.entries(active)
     .map(([kind, count]) => `${kind} ${count}`)

@@ -3,7 +3,7 @@
 // them share one long-lived caller signal, as an application's shutdown signal would be:
 // each call must take back the listener it adds to it.
 import { AbortedError, type CallOptions, type ChatRequest, type ProviderRegistry } from '@ply/core';
-import { PROVIDER_ID } from './hygiene-stack.ts';
+import { LONG_TIMEOUT_MS, PROVIDER_ID } from './hygiene-stack.ts';
 
 const TARGET = `${PROVIDER_ID}:gpt-4o-mini`;
 
@@ -13,8 +13,8 @@ const REQUEST: ChatRequest = {
   maxOutputTokens: 24,
 };
 
-export type AbortWay = 'abort-method' | 'caller-signal' | 'break';
-export const ABORT_WAYS: readonly AbortWay[] = ['abort-method', 'caller-signal', 'break'];
+export const ABORT_WAYS = ['abort-method', 'caller-signal', 'break'] as const;
+export type AbortWay = (typeof ABORT_WAYS)[number];
 
 export interface WorkloadCounts {
   completed: number;
@@ -47,7 +47,7 @@ export interface Workload {
 /** Options of call `index`: two in three share the long-lived signal, some add a timeout. */
 function callOptions(index: number, longLivedSignal: AbortSignal): CallOptions {
   if (index % 3 === 0) return { signal: longLivedSignal };
-  if (index % 3 === 1) return { signal: longLivedSignal, timeout: 600_000 };
+  if (index % 3 === 1) return { signal: longLivedSignal, timeout: LONG_TIMEOUT_MS };
   return {};
 }
 

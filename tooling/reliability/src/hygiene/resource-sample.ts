@@ -54,3 +54,6 @@ export async function sampleResources(): Promise<ResourceSample> {
   await turn();
   return { active: activeResources(), openSockets: openSockets.size, heapUsed };
 }
+
+/** Bytes as the reports print them. */
+export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;

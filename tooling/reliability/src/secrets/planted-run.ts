@@ -65,8 +65,6 @@ export async function runAgainstEchoingUpstream(
   for (const mode of ECHO_MODES) {
     for (const [id, provider] of Object.entries(bare)) {
       await exercise(sink, `${id} ${mode}`, provider, mode);
-    }
-    for (const id of Object.keys(bare)) {
       await exercise(
         sink,
         `stack ${id} ${mode}`,
@@ -97,14 +95,8 @@ export async function runAgainstSimulator(sink: OutputSink, key: string) {
       key,
     );
     const faults = simulator.simulator.faults;
-    await exercise(sink, 'sim happy', bare, 'gpt-4o-mini');
-    await exercise(
-      sink,
-      'stack sim happy',
-      stack.registry.resolve('sim:gpt-4o-mini').provider,
-      'gpt-4o-mini',
-    );
     for (const fault of [
+      undefined,
       { kind: 'server-error' },
       { kind: 'rate-limit', retryAfterMs: 1 },
       { kind: 'quota' },
@@ -113,11 +105,13 @@ export async function runAgainstSimulator(sink: OutputSink, key: string) {
       { kind: 'malformed-chunk', afterChunks: 1 },
       { kind: 'reset-after-chunks', chunks: 1 },
     ] as const) {
-      faults.clear().addRule({}, fault);
-      await exercise(sink, `sim ${fault.kind}`, bare, 'gpt-4o-mini');
+      faults.clear();
+      if (fault) faults.addRule({}, fault);
+      const label = fault?.kind ?? 'happy';
+      await exercise(sink, `sim ${label}`, bare, 'gpt-4o-mini');
       await exercise(
         sink,
-        `stack sim ${fault.kind}`,
+        `stack sim ${label}`,
         stack.registry.resolve('sim:gpt-4o-mini').provider,
         'gpt-4o-mini',
       );
