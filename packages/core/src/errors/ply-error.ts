@@ -1,3 +1,4 @@
+import { PLY_ERROR_BRAND } from './brand.js';
 import { redactSecrets } from './redact-secrets.js';
 import { redactedCause } from './redacted-cause.js';
 
@@ -5,7 +6,6 @@ import { redactedCause } from './redacted-cause.js';
  * Brands live under `Symbol.for` keys so that an error thrown by one installed copy of
  * `@ply/core` is still recognised by another copy (a dependency that bundles its own).
  */
-const BRAND = Symbol.for('@ply/core/error');
 const KINDS = Symbol.for('@ply/core/error-kinds');
 
 export interface PlyErrorOptions {
@@ -84,7 +84,7 @@ export class PlyError extends Error {
     this.retryable = options.retryable ?? ctor.defaultRetryable;
     this.retryAfterMs = options.retryAfterMs;
     this.headers = options.headers;
-    Object.defineProperty(this, BRAND, { value: true });
+    Object.defineProperty(this, PLY_ERROR_BRAND, { value: true });
     Object.defineProperty(this, KINDS, { value: kindsOf(ctor) });
   }
 
@@ -95,7 +95,7 @@ export class PlyError extends Error {
   ): value is InstanceType<T> {
     if (typeof value !== 'object' || value === null) return false;
     const record = value as Record<symbol, unknown>;
-    if (record[BRAND] !== true) return false;
+    if (record[PLY_ERROR_BRAND] !== true) return false;
     const kinds = record[KINDS];
     return Array.isArray(kinds) && kinds.includes(this.code);
   }

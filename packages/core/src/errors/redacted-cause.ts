@@ -1,6 +1,5 @@
+import { PLY_ERROR_BRAND } from './brand.js';
 import { redactSecrets } from './redact-secrets.js';
-
-const BRAND = Symbol.for('@ply/core/error');
 
 /** How far down a cause chain is followed: chains are short; a cycle must not hang. */
 const MAX_DEPTH = 8;
@@ -13,7 +12,7 @@ const MAX_DEPTH = 8;
  */
 export function redactedCause(cause: unknown, secrets: readonly string[] = [], depth = 0): unknown {
   if (!(cause instanceof Error) || depth >= MAX_DEPTH) return cause;
-  if ((cause as unknown as Record<symbol, unknown>)[BRAND] === true) return cause;
+  if ((cause as unknown as Record<symbol, unknown>)[PLY_ERROR_BRAND] === true) return cause;
   const message = redactSecrets(cause.message, secrets);
   const inner = redactedCause(cause.cause, secrets, depth + 1);
   if (message === cause.message && inner === cause.cause) return cause;

@@ -30,7 +30,7 @@ export class Bulkhead {
     // A typed error naming the option, whatever the value (a Symbol cannot be printed).
     if (typeof options.maxConcurrent !== 'number' || !(options.maxConcurrent >= 1))
       throw new ConfigurationError(
-        `Bulkhead: \`maxConcurrent\` must be a number at least 1, got ${String(options.maxConcurrent as unknown as string)}`,
+        `Bulkhead: \`maxConcurrent\` must be a number at least 1, got ${String(options.maxConcurrent)}`,
       );
     this.#maxConcurrent = options.maxConcurrent;
     this.#maxQueue = options.maxQueue ?? 0;
