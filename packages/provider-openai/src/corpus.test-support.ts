@@ -114,19 +114,40 @@ export interface ReplayFetch {
   requests: { url: string; method: string; body: unknown }[];
 }
 
-/** `bytes` as a body read `pieceBytes` at a time, as a network would deliver it. */
-function pieces(bytes: Uint8Array, pieceBytes: number): ReadableStream<Uint8Array> {
-  let offset = 0;
+/**
+ * `bytes` as a body cut at the offsets in `cuts` (any order, repeats and out-of-range ones
+ * ignored), one piece per read, as a network would deliver it.
+ */
+export function bodyInPieces(
+  bytes: Uint8Array,
+  cuts: readonly number[],
+): ReadableStream<Uint8Array> {
+  const ends = [...new Set(cuts)]
+    .filter((cut) => cut > 0 && cut < bytes.length)
+    .sort((a, b) => a - b);
+  ends.push(bytes.length);
+  let start = 0;
+  let next = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (offset >= bytes.length) {
+      const end = ends[next++];
+      if (end === undefined || bytes.length === 0) {
         controller.close();
         return;
       }
-      controller.enqueue(bytes.slice(offset, offset + pieceBytes));
-      offset += pieceBytes;
+      controller.enqueue(bytes.slice(start, end));
+      start = end;
     },
   });
+}
+
+/** `bytes` as a body read `pieceBytes` at a time. */
+function pieces(bytes: Uint8Array, pieceBytes: number): ReadableStream<Uint8Array> {
+  const cuts = Array.from(
+    { length: Math.ceil(bytes.length / pieceBytes) },
+    (_, i) => i * pieceBytes,
+  );
+  return bodyInPieces(bytes, cuts);
 }
 
 /**

@@ -2,7 +2,13 @@
 // pieces cut wherever the property says, read through the real OpenAIProvider.stream.
 import { type ChatResult, type ChatStreamEvent, PlyError } from '@ply/core';
 import { expect } from 'vitest';
-import { chatStreamFiles, recordedHeaders, replayHeaders, sseBody } from './corpus.test-support.js';
+import {
+  bodyInPieces,
+  chatStreamFiles,
+  recordedHeaders,
+  replayHeaders,
+  sseBody,
+} from './corpus.test-support.js';
 import { OpenAIProvider } from './openai-provider.js';
 
 const BASE_URL = 'http://fuzz.invalid/v1';
@@ -18,26 +24,8 @@ export interface StreamOutcome {
 
 /** A fetch answering with `bytes` cut at `cuts`, one piece per read, as a network would. */
 function piecewiseFetch(bytes: Uint8Array, cuts: readonly number[], headers: Headers) {
-  const ends = [...new Set(cuts)]
-    .filter((cut) => cut > 0 && cut < bytes.length)
-    .sort((a, b) => a - b);
-  ends.push(bytes.length);
-  return async () => {
-    let start = 0;
-    let next = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const end = ends[next++];
-        if (end === undefined || bytes.length === 0) {
-          controller.close();
-          return;
-        }
-        controller.enqueue(bytes.slice(start, end));
-        start = end;
-      },
-    });
-    return new Response(body, { status: 200, headers: new Headers(headers) });
-  };
+  return async () =>
+    new Response(bodyInPieces(bytes, cuts), { status: 200, headers: new Headers(headers) });
 }
 
 /** Streams `bytes` (cut at `cuts`) as the answer for `file`; every event, and the end. */
