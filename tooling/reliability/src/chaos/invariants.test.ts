@@ -190,6 +190,30 @@ describe('checkInvariants', () => {
     expect(broken(mispriced)).toEqual(['ledger cost equals the sum of billed usage']);
   });
 
+  it('accepts a stream whose usage arrived before a fault cut it: billed, and in the ledger', () => {
+    const record = cleanRecord();
+    const cut = served('call-2', { fault: 'cut-without-done' });
+    record.log.push(cut);
+    record.ledger.push(recorded(cut.requestId));
+    record.calls.push({
+      id: 'call-2',
+      stream: true,
+      outcome: 'failed',
+      code: 'stream_interrupted',
+      text: 'one two three',
+    });
+    expect(broken(record)).toEqual([]);
+  });
+
+  it('catches a ledger entry the simulator never billed, and one recorded twice', () => {
+    const foreign = cleanRecord();
+    foreign.ledger.push(recorded('req_unknown'));
+    expect(broken(foreign)).toEqual(['ledger cost equals the sum of billed usage']);
+    const twice = cleanRecord();
+    twice.ledger.push(recorded(twice.log[0]?.requestId ?? ''));
+    expect(broken(twice)).toEqual(['ledger cost equals the sum of billed usage']);
+  });
+
   it('counts apart an answer billed after its caller gave up at the deadline', () => {
     const record = cleanRecord();
     const late = served('call-2', { stream: false });

@@ -9,16 +9,9 @@ export interface InvariantResult {
   detail: string;
 }
 
-/** Faults after which a request still answered in full: its usage was delivered and billed. */
-const HARMLESS_FAULTS = new Set(['slow-headers']);
-
-/** A request whose whole answer, usage included, reached the client. */
-export function isBilled(entry: LoggedRequest): boolean {
-  return (
-    entry.status === 200 &&
-    entry.usage !== undefined &&
-    (entry.fault === undefined || HARMLESS_FAULTS.has(entry.fault))
-  );
+/** A response the simulator generated in full and billed: its usage was computed. */
+function isBilled(entry: LoggedRequest): boolean {
+  return entry.status === 200 && entry.usage !== undefined;
 }
 
 const sample = (items: readonly string[]) =>
@@ -171,46 +164,54 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     ),
   );
 
-  // A server bills an answer its caller had already given up on (a timeout fired while the
-  // answer was on its way); ply never sees that usage, so it is counted apart. An attempt
-  // followed by another of the same call was given up on (an accepted answer is never
-  // retried), and so was the last attempt of a call that failed anyway (a timeout, an
-  // idle stream cut by the client while the server still sent).
-  const abandonedAttempts = new Set<LoggedRequest>();
-  for (const call of calls) {
-    const attempts = byCall.get(call.id) ?? [];
-    for (const attempt of attempts.slice(0, -1)) abandonedAttempts.add(attempt);
-    const last = attempts.at(-1);
-    if (last && call.outcome !== 'ok') abandonedAttempts.add(last);
-  }
-  const abandoned = log.filter((entry) => isBilled(entry) && abandonedAttempts.has(entry));
-  const billed = log.filter((entry) => isBilled(entry) && !abandonedAttempts.has(entry));
+  // Matched by request id. Every exact ledger entry is a response the simulator billed,
+  // with its usage, once; every answer a caller received is in the ledger. A server also
+  // bills answers ply never read in full (a timeout fired while one was on its way, a fault
+  // cut the stream before its usage): those are counted apart. One whose usage did arrive
+  // before a fault is in the ledger, as it is on the invoice.
+  const billedById = new Map(log.filter(isBilled).map((entry) => [entry.requestId, entry]));
   const exact = ledger.filter((entry) => !entry.estimated);
-  const billedCost = billed.reduce((sum, entry) => sum + record.billedCost(entry), 0);
-  const ledgerCost = exact.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
-  const billedTokens = billed.reduce((sum, entry) => sum + (entry.usage?.total_tokens ?? 0), 0);
-  const ledgerTokens = exact.reduce(
-    (sum, entry) => sum + entry.usage.inputTokens + entry.usage.outputTokens,
-    0,
-  );
   const ledgerViolations: string[] = [];
-  if (billed.length !== exact.length) {
-    ledgerViolations.push(
-      `${billed.length} billed responses, ${exact.length} exact ledger entries`,
-    );
+  const recorded = new Set<string>();
+  let billedCost = 0;
+  let ledgerCost = 0;
+  let ledgerTokens = 0;
+  for (const entry of exact) {
+    const id = entry.requestId ?? '(no request id)';
+    const billed = billedById.get(id);
+    const tokens = entry.usage.inputTokens + entry.usage.outputTokens;
+    ledgerTokens += tokens;
+    ledgerCost += entry.cost.amount ?? 0;
+    if (recorded.has(id)) ledgerViolations.push(`${id}: in the ledger twice`);
+    recorded.add(id);
+    if (!billed) {
+      ledgerViolations.push(`${id}: in the ledger, never billed by the simulator`);
+      continue;
+    }
+    billedCost += record.billedCost(billed);
+    if (billed.usage?.total_tokens !== tokens) {
+      ledgerViolations.push(
+        `${id}: ${tokens} tokens in the ledger, ${billed.usage?.total_tokens} billed`,
+      );
+    }
   }
-  if (billedTokens !== ledgerTokens) {
-    ledgerViolations.push(`${billedTokens} billed tokens, ${ledgerTokens} in the ledger`);
+  for (const call of calls) {
+    if (call.outcome !== 'ok') continue;
+    const delivering = (byCall.get(call.id) ?? []).filter(isBilled).at(-1);
+    if (delivering && !recorded.has(delivering.requestId)) {
+      ledgerViolations.push(`${call.id}: answered by ${delivering.requestId}, not in the ledger`);
+    }
   }
   if (!near(billedCost, ledgerCost)) {
     ledgerViolations.push(`$${billedCost} billed, $${ledgerCost} in the ledger`);
   }
+  const unread = [...billedById.keys()].filter((id) => !recorded.has(id)).length;
   results.push(
     result(
       'ledger cost equals the sum of billed usage',
       ledgerViolations,
-      `${exact.length} entries, ${ledgerTokens} tokens, $${ledgerCost.toFixed(6)}` +
-        (abandoned.length ? `; ${abandoned.length} answered after their caller gave up` : ''),
+      `${exact.length} entries, each a billed response; ${ledgerTokens} tokens, $${ledgerCost.toFixed(6)}` +
+        (unread > 0 ? `; ${unread} billed answers ply never read in full` : ''),
     ),
   );
   return results;
