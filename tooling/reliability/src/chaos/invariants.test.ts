@@ -46,8 +46,20 @@ function cleanRecord(): SoakRecord {
   const failedAttempt = served('call-1', { status: 500, fault: 'server-error', usage: undefined });
   const retried = served('call-1');
   const calls: CallRecord[] = [
-    { id: 'call-0', stream: true, outcome: 'ok', text: 'one two three' },
-    { id: 'call-1', stream: true, outcome: 'ok', text: 'one two three' },
+    {
+      id: 'call-0',
+      stream: true,
+      outcome: 'ok',
+      text: 'one two three',
+      requestId: first.requestId,
+    },
+    {
+      id: 'call-1',
+      stream: true,
+      outcome: 'ok',
+      text: 'one two three',
+      requestId: retried.requestId,
+    },
   ];
   return {
     calls,
@@ -235,9 +247,40 @@ describe('checkInvariants', () => {
     record.log.push(late, retried);
     record.ledger.push(recorded(retried.requestId));
     record.retriesScheduled++;
-    record.calls.push({ id: 'call-2', stream: false, outcome: 'ok', text: 'one two three' });
+    record.calls.push({
+      id: 'call-2',
+      stream: false,
+      outcome: 'ok',
+      text: 'one two three',
+      requestId: retried.requestId,
+    });
     expect(broken(record)).toEqual([]);
     record.ledger.pop();
     expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
+  });
+
+  // Fresh-clone CI: a stalled attempt timed out, its retry answered, and the simulator
+  // logged the stalled one last, once it finished. Log order does not say who answered.
+  it('finds the answer by its request id when a timed-out attempt ends after its retry', () => {
+    const record = cleanRecord();
+    const answered = served('call-2', { outputText: 'four five' });
+    const late = served('call-2', { fault: 'stall', outputText: 'six seven' });
+    record.log.push(answered, late);
+    record.ledger.push(recorded(answered.requestId));
+    record.retriesScheduled++;
+    record.calls.push({
+      id: 'call-2',
+      stream: true,
+      outcome: 'ok',
+      text: 'four five',
+      requestId: answered.requestId,
+    });
+    expect(broken(record)).toEqual([]);
+    record.ledger.pop();
+    expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
+    record.ledger.push(recorded(answered.requestId));
+    const call = record.calls.at(-1);
+    if (call) call.text = 'six seven';
+    expect(broken(record)).toEqual(['no duplicated or lost tokens']);
   });
 });

@@ -41,13 +41,28 @@ function attemptsByCall(log: readonly LoggedRequest[]): Map<string, LoggedReques
 }
 
 /**
+ * The attempt whose response reached the caller: the one with the request id the caller
+ * saw. Without one, the last to answer 200; the simulator logs attempts as they end, so
+ * that guess can name an attempt that timed out and finished after its retry.
+ */
+function deliveringAttempt(
+  call: CallRecord,
+  attempts: readonly LoggedRequest[],
+): LoggedRequest | undefined {
+  if (call.requestId !== undefined) {
+    return attempts.find((entry) => entry.requestId === call.requestId);
+  }
+  return attempts.filter((entry) => entry.status === 200).at(-1);
+}
+
+/**
  * Text received against what the simulator sent: an answer equal to the text of the
  * attempt that delivered it, a partial answer a prefix of it. A duplicated, dropped or
  * reordered token breaks one or the other.
  */
 function checkTokens(call: CallRecord, attempts: readonly LoggedRequest[]): string | undefined {
   if (call.outcome === 'hung') return undefined;
-  const delivering = attempts.filter((entry) => entry.status === 200).at(-1);
+  const delivering = deliveringAttempt(call, attempts);
   if (call.outcome === 'ok') {
     if (delivering?.outputText === undefined) return `${call.id}: answered, but no attempt did`;
     if (call.text !== delivering.outputText) {
@@ -197,8 +212,8 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
   }
   for (const call of calls) {
     if (call.outcome !== 'ok') continue;
-    const delivering = (byCall.get(call.id) ?? []).filter(isBilled).at(-1);
-    if (delivering && !recorded.has(delivering.requestId)) {
+    const delivering = deliveringAttempt(call, byCall.get(call.id) ?? []);
+    if (delivering && isBilled(delivering) && !recorded.has(delivering.requestId)) {
       ledgerViolations.push(`${call.id}: answered by ${delivering.requestId}, not in the ledger`);
     }
   }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createUsage, PlyError } from '@ply/core';
+import { type ChatResult, createUsage, PlyError } from '@ply/core';
 import { calculateCost } from '@ply/cost';
 import type { LoggedRequest } from '@ply/simulator';
 import { CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
@@ -18,13 +18,19 @@ export interface SoakRun {
   wallMs: number;
 }
 
-function describeFailure(error: unknown): Pick<CallRecord, 'code' | 'untyped' | 'retryAfterMs'> {
+function describeFailure(
+  error: unknown,
+): Pick<CallRecord, 'code' | 'untyped' | 'retryAfterMs' | 'requestId'> {
   if (!PlyError.isInstance(error)) {
     return { untyped: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
-  if (UNTYPED_CODES.has(error.code)) return { code: error.code, untyped: error.message };
+  const requestId = error.requestId === undefined ? {} : { requestId: error.requestId };
+  if (UNTYPED_CODES.has(error.code)) {
+    return { code: error.code, untyped: error.message, ...requestId };
+  }
   return {
     code: error.code,
+    ...requestId,
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
   };
 }
@@ -34,14 +40,19 @@ async function runCall(stack: ChaosStack, call: PlannedCall): Promise<CallRecord
   const base = { id: call.id, stream: call.stream };
   let text = '';
   try {
+    let result: ChatResult;
     if (call.stream) {
-      for await (const event of stack.registry.stream('sim', call.request, options)) {
+      const stream = stack.registry.stream('sim', call.request, options);
+      for await (const event of stream) {
         if (event.type === 'text-delta' && event.choiceIndex === 0) text += event.delta;
       }
+      result = await stream.result;
     } else {
-      text = (await stack.registry.complete('sim', call.request, options)).text;
+      result = await stack.registry.complete('sim', call.request, options);
+      text = result.text;
     }
-    return { ...base, outcome: 'ok', text };
+    const requestId = result.meta.requestId;
+    return { ...base, outcome: 'ok', text, ...(requestId === undefined ? {} : { requestId }) };
   } catch (error) {
     // What the caller saw of a stream before it failed, event by event: the strongest view.
     const partial = call.stream ? text : '';

@@ -14,6 +14,12 @@ export interface CallRecord {
   untyped?: string;
   /** The text received: the answer, or for a failure the partial output it carried. */
   text: string;
+  /**
+   * The `x-request-id` of the response the caller received (or of the one that failed):
+   * the simulator logs attempts as they end, so a late attempt can follow the one that
+   * answered.
+   */
+  requestId?: string;
   /** How long a refusal asked the caller to wait before trying again. */
   retryAfterMs?: number;
 }
