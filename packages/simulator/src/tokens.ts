@@ -33,9 +33,17 @@ export function encodingForModel(model: string): EncodingName {
 function encodePieces(text: string, encoding: EncodingName): Uint32Array[] {
   const enc = encoder(encoding);
   const pieces: Uint32Array[] = [];
+  // A run of one character is cut into equal pieces: encode each distinct piece once.
+  const encoded = new Map<string, Uint32Array>();
   let start = 0;
   for (const end of [...runCuts(text), text.length]) {
-    pieces.push(enc.encode_ordinary(text.slice(start, end)));
+    const piece = text.slice(start, end);
+    let tokens = encoded.get(piece);
+    if (!tokens) {
+      tokens = enc.encode_ordinary(piece);
+      encoded.set(piece, tokens);
+    }
+    pieces.push(tokens);
     start = end;
   }
   return pieces;
