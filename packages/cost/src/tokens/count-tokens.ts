@@ -137,12 +137,19 @@ export function countWithEncoding(
     onEncode?.(encoding, text);
     return { tokens: encoder.encode_ordinary(text).length, exact: true };
   }
+  // A run of one character is cut into equal pieces: encode each distinct piece once.
+  const pieceTokens = new Map<string, number>();
   let tokens = 0;
   let start = 0;
   for (const end of [...split.cuts, text.length]) {
     const piece = text.slice(start, end);
-    onEncode?.(encoding, piece);
-    tokens += encoder.encode_ordinary(piece).length;
+    let count = pieceTokens.get(piece);
+    if (count === undefined) {
+      onEncode?.(encoding, piece);
+      count = encoder.encode_ordinary(piece).length;
+      pieceTokens.set(piece, count);
+    }
+    tokens += count;
     start = end;
   }
   return { tokens, exact: split.exact };
