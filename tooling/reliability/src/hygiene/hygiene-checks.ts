@@ -63,6 +63,11 @@ export function checkHygiene(options: HygieneOptions, outcome: HygieneOutcome): 
       measured: `${before.heldPermits} -> ${after.heldPermits}`,
     },
     {
+      name: 'every budget reservation settled or released',
+      holds: before.openReservations === 0 && after.openReservations === 0,
+      measured: `${before.openReservations} -> ${after.openReservations}`,
+    },
+    {
       name: `heap growth under ${mb(HEAP_GROWTH_BOUND)}`,
       holds: heapGrowth < HEAP_GROWTH_BOUND,
       measured: `${mb(before.heapUsed)} -> ${mb(after.heapUsed)}`,

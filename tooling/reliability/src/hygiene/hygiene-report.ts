@@ -6,6 +6,8 @@ export interface HygieneSample extends ResourceSample {
   signalListeners: number;
   /** Rate-limiter permits held, with no call in flight. */
   heldPermits: number;
+  /** Budget reservations neither settled nor released, with no call in flight. */
+  openReservations: number;
 }
 
 /** The worker's one JSON line. */

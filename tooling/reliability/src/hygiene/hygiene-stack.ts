@@ -6,6 +6,7 @@ import { BudgetManager, costTracking, tiktokenEstimator, UsageLedger } from '@pl
 import { OpenAIProvider } from '@ply/provider-openai';
 import { CircuitBreaker, RateLimiter, resilience } from '@ply/resilience';
 import { STREAM_IDLE_MS } from './hygiene-options.ts';
+import { ReservationCountingStore } from './reservation-counting-store.ts';
 
 export const PROVIDER_ID = 'openai';
 
@@ -32,6 +33,8 @@ export interface HygieneStack {
    * no `maxConcurrent`, so a kept permit shows here rather than as a worker stuck waiting.
    */
   heldPermits(): number;
+  /** Budget reservations granted and neither settled nor released: each call ends its own. */
+  openReservations(): number;
 }
 
 export function hygieneStack(baseURL: string): HygieneStack {
@@ -47,11 +50,15 @@ export function hygieneStack(baseURL: string): HygieneStack {
     timeout: LONG_TIMEOUT_MS,
     streamTimeouts: { firstTokenMs: LONG_TIMEOUT_MS, idleMs: STREAM_IDLE_MS },
   });
+  const budgetStore = new ReservationCountingStore();
   const provider = wrapProvider(
     adapter,
     costTracking({
       // A budget no run reaches, over all time: one counter, however many calls.
-      budget: new BudgetManager({ limits: [{ scope: 'global', limit: 1e7, period: 'total' }] }),
+      budget: new BudgetManager({
+        limits: [{ scope: 'global', limit: 1e7, period: 'total' }],
+        store: budgetStore,
+      }),
       // Bounded, as an application keeps it: full after the warm-up.
       ledger: new UsageLedger({ maxEntries: 1_000 }),
       estimator: tiktokenEstimator,
@@ -72,5 +79,6 @@ export function hygieneStack(baseURL: string): HygieneStack {
     registry: new ProviderRegistry().register(PROVIDER_ID, provider),
     // The limiter's default key: the provider's base URL.
     heldPermits: () => limiter.active(adapter.baseURL),
+    openReservations: () => budgetStore.openReservations,
   };
 }

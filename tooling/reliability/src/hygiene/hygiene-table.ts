@@ -31,6 +31,7 @@ export function hygieneTable(
     `| open client sockets (any, kept-alive included) | ${before.openSockets} | ${after.openSockets} |`,
     `| abort listeners on the long-lived signal (start ${report.signalListenersAtStart}) | ${before.signalListeners} | ${after.signalListeners} |`,
     `| rate-limiter permits held | ${before.heldPermits} | ${after.heldPermits} |`,
+    `| budget reservations open | ${before.openReservations} | ${after.openReservations} |`,
     `| heap used after GC | ${mb(before.heapUsed)} | ${mb(after.heapUsed)} |`,
     '',
     `calls: ${counts.completed} completed, ${counts.streamed} streamed, ${counts.failed} failed (faults past retries)`,

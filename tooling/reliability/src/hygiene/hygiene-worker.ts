@@ -36,6 +36,7 @@ const sample = async () => ({
   ...(await sampleResources()),
   signalListeners: listeners(),
   heldPermits: stack.heldPermits(),
+  openReservations: stack.openReservations(),
 });
 const afterWarmUp = await sample();
 await runJobs(workload, options, warmUp, total);
