@@ -283,4 +283,11 @@ describe('checkInvariants', () => {
     if (call) call.text = 'six seven';
     expect(broken(record)).toEqual(['no duplicated or lost tokens']);
   });
+
+  it('catches an answer that reached its caller without a request id to find it by', () => {
+    const record = cleanRecord();
+    const { requestId: _, ...withoutId } = record.calls[0] as CallRecord;
+    record.calls[0] = withoutId;
+    expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
+  });
 });

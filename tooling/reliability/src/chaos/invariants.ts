@@ -212,6 +212,10 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
   }
   for (const call of calls) {
     if (call.outcome !== 'ok') continue;
+    if (call.requestId === undefined) {
+      ledgerViolations.push(`${call.id}: answered without a request id`);
+      continue;
+    }
     const delivering = deliveringAttempt(call, byCall.get(call.id) ?? []);
     if (delivering && isBilled(delivering) && !recorded.has(delivering.requestId)) {
       ledgerViolations.push(`${call.id}: answered by ${delivering.requestId}, not in the ledger`);
