@@ -155,7 +155,9 @@ describe('streaming', () => {
     }
     const stalling = await simulatorAndProvider(
       { clock: new ManualClock(Date.now()) },
-      { streamTimeouts: { idleMs: 30 } },
+      // The stall never ends (its clock stands still); a wide idle limit keeps a loaded
+      // machine's pause between the first chunks from passing for it.
+      { streamTimeouts: { idleMs: 500 } },
     );
     try {
       stalling.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });

@@ -328,21 +328,24 @@ describe('resilience() against the simulator', () => {
   });
 
   it('gives a fallback only what is left of the deadline', async () => {
-    // Every backoff is exactly 200 ms (decorrelated jitter with base = cap).
+    // Every backoff is exactly 1,000 ms (decorrelated jitter with base = cap). The margins
+    // are wide so that slow requests on a loaded machine do not move an attempt across
+    // the deadline.
     const { faults, provider, chats } = await stack({
       retry: {
         maxAttempts: 2,
-        baseDelayMs: 200,
-        maxDelayMs: 200,
+        baseDelayMs: 1_000,
+        maxDelayMs: 1_000,
         jitter: 'decorrelated',
-        deadlineMs: 350,
+        deadlineMs: 1_800,
       },
       fallback: { registry: noRegistry(), chain: ['openai:gpt-4o'] },
     });
     faults.addRule({}, { kind: 'server-error', status: 500 });
     const failure = await provider.complete(ask('late')).catch((error: unknown) => error);
-    // gpt-4o-mini fails twice (0 ms, 200 ms); gpt-4o starts at 200 ms, and its retry at
-    // 400 ms would pass the shared 350 ms deadline. With a fresh deadline it would retry.
+    // gpt-4o-mini fails twice (0 ms, 1,000 ms); gpt-4o starts at 1,000 ms, and its retry
+    // at 2,000 ms would pass the shared 1,800 ms deadline. With a fresh deadline it would
+    // retry.
     expect(chats().map((entry) => entry.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o']);
     expect(failure).toBeInstanceOf(TimeoutError);
     expect((failure as TimeoutError).phase).toBe('deadline');
@@ -350,14 +353,15 @@ describe('resilience() against the simulator', () => {
 
   it('does not fall back once the deadline is spent', async () => {
     const { faults, provider, chats } = await stack({
-      retry: { baseDelayMs: 150, maxDelayMs: 150, jitter: 'decorrelated', deadlineMs: 250 },
+      retry: { baseDelayMs: 1_000, maxDelayMs: 1_000, jitter: 'decorrelated', deadlineMs: 1_500 },
       fallback: { registry: noRegistry(), chain: ['openai:gpt-4o'] },
     });
     faults.addRule({}, { kind: 'server-error', status: 500 });
     const failure = await provider.complete(ask('late')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TimeoutError);
     expect((failure as TimeoutError).phase).toBe('deadline');
-    // Two attempts fit in 250 ms; the deadline is spent, so no alternative is tried.
+    // Two attempts fit in 1,500 ms (0 ms, 1,000 ms); the third would start at 2,000 ms.
+    // The deadline is spent, so no alternative is tried.
     expect(chats().map((entry) => entry.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
   });
 });
