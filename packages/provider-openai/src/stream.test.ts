@@ -157,7 +157,7 @@ describe('streaming', () => {
       { clock: new ManualClock(Date.now()) },
       // The stall never ends (its clock stands still); a wide idle limit keeps a loaded
       // machine's pause between the first chunks from passing for it.
-      { streamTimeouts: { idleMs: 500 } },
+      { streamTimeouts: { idleMs: 1_000 } },
     );
     try {
       stalling.faults.enqueue({ kind: 'stall', ms: 60_000, afterChunks: 3 });

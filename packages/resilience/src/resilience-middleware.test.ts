@@ -237,7 +237,9 @@ describe('resilience() against the simulator', () => {
         await stream.result;
       })().catch((error: unknown) => error);
       expect(error, way).toBeInstanceOf(AbortedError);
-      await vi.waitFor(() => expect(limiter.active(simulator.url), way).toBe(0));
+      await vi.waitFor(() => expect(limiter.active(simulator.url), way).toBe(0), {
+        timeout: 5_000,
+      });
     }
     await expect(provider.complete(ask('after'))).resolves.toBeDefined();
   });
@@ -328,23 +330,23 @@ describe('resilience() against the simulator', () => {
   });
 
   it('gives a fallback only what is left of the deadline', async () => {
-    // Every backoff is exactly 1,000 ms (decorrelated jitter with base = cap). The margins
+    // Every backoff is exactly 2,000 ms (decorrelated jitter with base = cap). The margins
     // are wide so that slow requests on a loaded machine do not move an attempt across
-    // the deadline.
+    // the deadline: the first three requests have 1,500 ms between them.
     const { faults, provider, chats } = await stack({
       retry: {
         maxAttempts: 2,
-        baseDelayMs: 1_000,
-        maxDelayMs: 1_000,
+        baseDelayMs: 2_000,
+        maxDelayMs: 2_000,
         jitter: 'decorrelated',
-        deadlineMs: 1_800,
+        deadlineMs: 3_500,
       },
       fallback: { registry: noRegistry(), chain: ['openai:gpt-4o'] },
     });
     faults.addRule({}, { kind: 'server-error', status: 500 });
     const failure = await provider.complete(ask('late')).catch((error: unknown) => error);
-    // gpt-4o-mini fails twice (0 ms, 1,000 ms); gpt-4o starts at 1,000 ms, and its retry
-    // at 2,000 ms would pass the shared 1,800 ms deadline. With a fresh deadline it would
+    // gpt-4o-mini fails twice (0 ms, 2,000 ms); gpt-4o starts at 2,000 ms, and its retry
+    // at 4,000 ms would pass the shared 3,500 ms deadline. With a fresh deadline it would
     // retry.
     expect(chats().map((entry) => entry.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o']);
     expect(failure).toBeInstanceOf(TimeoutError);
@@ -353,14 +355,14 @@ describe('resilience() against the simulator', () => {
 
   it('does not fall back once the deadline is spent', async () => {
     const { faults, provider, chats } = await stack({
-      retry: { baseDelayMs: 1_000, maxDelayMs: 1_000, jitter: 'decorrelated', deadlineMs: 1_500 },
+      retry: { baseDelayMs: 2_000, maxDelayMs: 2_000, jitter: 'decorrelated', deadlineMs: 3_500 },
       fallback: { registry: noRegistry(), chain: ['openai:gpt-4o'] },
     });
     faults.addRule({}, { kind: 'server-error', status: 500 });
     const failure = await provider.complete(ask('late')).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TimeoutError);
     expect((failure as TimeoutError).phase).toBe('deadline');
-    // Two attempts fit in 1,500 ms (0 ms, 1,000 ms); the third would start at 2,000 ms.
+    // Two attempts fit in 3,500 ms (0 ms, 2,000 ms); the third would start at 4,000 ms.
     // The deadline is spent, so no alternative is tried.
     expect(chats().map((entry) => entry.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
   });

@@ -131,6 +131,8 @@ async function statusOf(promise: Promise<unknown>): Promise<number | undefined> 
 }
 
 /** One macrotask turn: pending I/O and promise callbacks run. */
+/** Polls often, and long enough for a request over loopback on a loaded machine. */
+const WAIT = { interval: 1, timeout: 10_000 };
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const lastEntry = (simulator: Simulator): LoggedRequest | undefined => simulator.log.entries.at(-1);
@@ -213,7 +215,7 @@ describe.each(TRANSPORTS)('faults before headers (%s)', (transport) => {
       .finally(() => {
         settled = true;
       });
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), { interval: 1 });
+    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), WAIT);
     await clock.advance(4_999);
     await turn();
     expect(settled).toBe(false);
@@ -229,12 +231,12 @@ describe.each(TRANSPORTS)('faults before headers (%s)', (transport) => {
     simulator.faults.enqueue({ kind: 'slow-headers', ms: 5_000 });
     const controller = new AbortController();
     const answer = client().chat.completions.create(CHAT, { signal: controller.signal });
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), { interval: 1 });
+    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), WAIT);
     controller.abort();
     await expect(answer).rejects.toBeInstanceOf(Error);
     await vi.waitFor(
       () => expect(lastEntry(simulator)).toMatchObject({ status: 0, fault: 'slow-headers' }),
-      { interval: 1 },
+      WAIT,
     );
   });
 });
@@ -421,7 +423,7 @@ describe.each(TRANSPORTS)('faults in the body (%s)', (transport) => {
     const third = take().finally(() => {
       settled = true;
     });
-    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), { interval: 1 });
+    await vi.waitFor(() => expect(clock.pendingSleeps).toBe(1), WAIT);
     await clock.advance(29_999);
     await turn();
     expect(settled).toBe(false);

@@ -99,8 +99,9 @@ describe('the playground in a browser', () => {
         { id: 'echo', kind: 'openai', apiKey: key, baseURL: echo.url },
       ],
       defaultTarget: 'simulator:gpt-4o-mini',
-      // Small but not zero: tokens arrive in several steps the page can be seen to show.
-      simulatorPace: { firstTokenDelayMs: 50, tokenDelayMs: 10 },
+      // Small but not zero: tokens arrive in several steps the page can be seen to show,
+      // over about a second, so a renderer held off the CPU still sees some of them.
+      simulatorPace: { firstTokenDelayMs: 50, tokenDelayMs: 25 },
     });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',

@@ -171,7 +171,7 @@ describe('checkInvariants', () => {
     const name = 'the circuit refuses only within its policy';
     expect(withTimeline(opened, refusedAt(499), halfOpened, refusedAt(1_500), closed)).toEqual([]);
     expect(withTimeline(opened, refusedAt(900))).toEqual([name]);
-    expect(withTimeline(opened, halfOpened, refusedAt(1_700))).toEqual([name]);
+    expect(withTimeline(opened, halfOpened, refusedAt(1_900))).toEqual([name]);
     expect(withTimeline(opened, halfOpened, closed, refusedAt(2_001))).toEqual([name]);
   });
 
