@@ -33,7 +33,8 @@ export function encodingForModel(model: string): EncodingName {
 function encodePieces(text: string, encoding: EncodingName): Uint32Array[] {
   const enc = encoder(encoding);
   const pieces: Uint32Array[] = [];
-  // A run of one character is cut into equal pieces: encode each distinct piece once.
+  // A long run of one character or a repeated pattern is cut into equal pieces: encode
+  // each distinct piece once.
   const encoded = new Map<string, Uint32Array>();
   let start = 0;
   for (const end of [...runCuts(text), text.length]) {

@@ -137,7 +137,8 @@ export function countWithEncoding(
     onEncode?.(encoding, text);
     return { tokens: encoder.encode_ordinary(text).length, exact: true };
   }
-  // A run of one character is cut into equal pieces: encode each distinct piece once.
+  // A long run of one character or a repeated pattern is cut into equal pieces: encode
+  // each distinct piece once.
   const pieceTokens = new Map<string, number>();
   let tokens = 0;
   let start = 0;
