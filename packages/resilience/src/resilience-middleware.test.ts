@@ -332,7 +332,7 @@ describe('resilience() against the simulator', () => {
   it('gives a fallback only what is left of the deadline', async () => {
     // Every backoff is exactly 2,000 ms (decorrelated jitter with base = cap). The margins
     // are wide so that slow requests on a loaded machine do not move an attempt across
-    // the deadline: the first three requests have 1,500 ms between them.
+    // the deadline: the three requests may take 1,500 ms in all.
     const { faults, provider, chats } = await stack({
       retry: {
         maxAttempts: 2,
