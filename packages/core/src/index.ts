@@ -55,6 +55,7 @@ export {
   type TimeoutErrorOptions,
 } from './errors/transport-errors.js';
 export type { JsonSchema, JsonValue } from './json-schema.js';
+export { longRunCuts, MAX_RUN_BYTES, type RunCuts, splitAt } from './long-run-cuts.js';
 export type {
   AssistantMessage,
   ChatMessage,

@@ -1,7 +1,6 @@
-import { createSeededRandom } from '@ply/core';
+import { createSeededRandom, longRunCuts, MAX_RUN_BYTES } from '@ply/core';
 import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_EXACT_RUN, runCuts } from './run-cuts.js';
 import { type RunningSimulator, startSimulator } from './server.js';
 import { countText, encoder } from './tokens.js';
 
@@ -55,40 +54,36 @@ describe('unbroken runs the WASM encoder cannot take whole', () => {
   });
 });
 
-describe('runCuts', () => {
+// Where the cuts go is core's `longRunCuts` (tested there); here, what the simulator bills.
+describe('counting a long run in pieces', () => {
+  const whole = (text: string) => encoder('o200k_base').encode_ordinary(text).length;
+
   it('leaves natural text whole, so its count stays exact', () => {
     const prose = 'The quick brown fox jumps over the lazy dog. '.repeat(2_000);
-    expect(runCuts(prose)).toEqual([]);
-    expect(runCuts(`${'y'.repeat(MAX_EXACT_RUN)} tail`)).toEqual([]);
+    expect(longRunCuts(prose)).toBeUndefined();
+    expect(countText(prose, 'o200k_base')).toBe(whole(prose));
+    const atLimit = `${'y'.repeat(MAX_RUN_BYTES)} tail`;
+    expect(countText(atLimit, 'o200k_base')).toBe(whole(atLimit));
   });
 
-  it('cuts base64 where the pre-tokenizer splits anyway, so its count is exact', () => {
+  it('counts base64 exactly: it is cut only where the pre-tokenizer splits anyway', () => {
     const text = `image: ${base64Like(40_000)} end`;
-    const cuts = runCuts(text);
-    // A split point comes every 32 characters or so: each piece ends at one, within 1,000.
-    expect(cuts.length).toBeGreaterThanOrEqual(40);
-    expect(cuts.every((cut) => '+/'.includes(text[cut] ?? ''))).toBe(true);
-    expect(countText(text, 'o200k_base')).toBe(encoder('o200k_base').encode_ordinary(text).length);
+    expect(longRunCuts(text)?.cuts.length).toBeGreaterThanOrEqual(40);
+    expect(countText(text, 'o200k_base')).toBe(whole(text));
     expect(countText(text, 'cl100k_base')).toBe(
       encoder('cl100k_base').encode_ordinary(text).length,
     );
   });
 
-  it('cuts a run with no split point into short pieces, never inside a surrogate pair', () => {
-    // Pieces of 256 until what is left fits whole (1,000 units or fewer).
-    const letters = runCuts('x'.repeat(10_000));
-    expect(letters.length).toBe(36);
-    expect(letters.every((cut, index) => cut === 256 * (index + 1))).toBe(true);
-
-    const emoji = `${'😀'.repeat(5_001)}z`;
-    const cuts = runCuts(emoji);
-    expect(cuts.length).toBe(36);
-    for (const [index, cut] of cuts.entries()) {
-      expect(cut - (cuts[index - 1] ?? 0)).toBeLessThanOrEqual(256);
-      expect(emoji.charCodeAt(cut)).toBe(0xd83d);
+  it('counts a run with no split point within a token per piece', () => {
+    for (const text of [
+      'x'.repeat(10_000),
+      `${'😀'.repeat(5_001)}z`,
+      `a ${'\t'.repeat(3_000)} b`,
+    ]) {
+      const cuts = longRunCuts(text)?.cuts.length ?? 0;
+      expect(cuts).toBeGreaterThan(0);
+      expect(Math.abs(countText(text, 'o200k_base') - whole(text))).toBeLessThanOrEqual(cuts);
     }
-    // The run is the space, the tabs and the space: 3,002 units from offset 1.
-    const tabs = Array.from({ length: 8 }, (_, index) => 1 + 256 * (index + 1));
-    expect(runCuts(`a ${'\t'.repeat(3_000)} b`)).toEqual(tabs);
   });
 });

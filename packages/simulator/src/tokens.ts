@@ -1,5 +1,5 @@
+import { longRunCuts, splitAt } from '@ply/core';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
-import { runCuts } from './run-cuts.js';
 
 export type EncodingName = Extract<TiktokenEncoding, 'o200k_base' | 'cl100k_base'>;
 
@@ -28,26 +28,23 @@ export function encodingForModel(model: string): EncodingName {
 /**
  * Plain text encoded in order, special-token text (`<|endoftext|>`) read as ordinary
  * characters: one piece for natural text, several when a run is too long to encode whole
- * (see `runCuts`), which then counts within a token per cut of the whole.
+ * (`longRunCuts`, as `@ply/cost` counts), which then counts within a token per cut.
  */
 function encodePieces(text: string, encoding: EncodingName): Uint32Array[] {
   const enc = encoder(encoding);
-  const pieces: Uint32Array[] = [];
+  const split = longRunCuts(text);
+  if (split === undefined) return [enc.encode_ordinary(text)];
   // A long run of one character or a repeated pattern is cut into equal pieces: encode
   // each distinct piece once.
   const encoded = new Map<string, Uint32Array>();
-  let start = 0;
-  for (const end of [...runCuts(text), text.length]) {
-    const piece = text.slice(start, end);
+  return splitAt(text, split.cuts).map((piece) => {
     let tokens = encoded.get(piece);
     if (!tokens) {
       tokens = enc.encode_ordinary(piece);
       encoded.set(piece, tokens);
     }
-    pieces.push(tokens);
-    start = end;
-  }
-  return pieces;
+    return tokens;
+  });
 }
 
 /** Token ids of plain text (see `encodePieces`). */

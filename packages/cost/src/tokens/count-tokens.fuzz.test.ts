@@ -5,10 +5,11 @@
 // the deterministic proof of linear time.
 import { Buffer } from 'node:buffer';
 import type { ChatMessage } from '@ply/core';
+import { longRunCuts, MAX_RUN_BYTES, splitAt } from '@ply/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTokenEstimator } from './chat-tokens.js';
-import { countTokens, longRunCuts, MAX_RUN_BYTES } from './count-tokens.js';
+import { countTokens } from './count-tokens.js';
 import type { TokenEncodingName } from './encoding.js';
 
 const SEED = 20_240_610;
@@ -44,12 +45,7 @@ function recorder(): Recorder {
  * encoded again.
  */
 function expectEachPieceOnce(texts: string[], text: string): void {
-  const pieces: string[] = [];
-  let start = 0;
-  for (const end of [...(longRunCuts(text)?.cuts ?? []), text.length]) {
-    pieces.push(text.slice(start, end));
-    start = end;
-  }
+  const pieces = splitAt(text, longRunCuts(text)?.cuts ?? []);
   expect(pieces.join('')).toBe(text);
   expect(texts).toEqual(text === '' ? [] : [...new Set(pieces)]);
 }

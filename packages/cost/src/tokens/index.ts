@@ -1,3 +1,5 @@
+// Where counting cuts an overlong run: defined in core, which the simulator shares.
+export { MAX_RUN_BYTES } from '@ply/core';
 export {
   type ChatTokenBreakdown,
   type ChatTokenEstimate,
@@ -10,7 +12,7 @@ export {
   type TokenEstimatorOptions,
   tiktokenEstimator,
 } from './chat-tokens.js';
-export { countTokens, type EncodeListener, MAX_RUN_BYTES } from './count-tokens.js';
+export { countTokens, type EncodeListener } from './count-tokens.js';
 export { DEFAULT_ENCODING, encodingForModel, type TokenEncodingName } from './encoding.js';
 export {
   DEFAULT_IMAGE_SIZE,
