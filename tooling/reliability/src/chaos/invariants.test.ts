@@ -26,6 +26,17 @@ function served(user: string, fields: Partial<LoggedRequest> = {}): LoggedReques
   };
 }
 
+/** The call as its caller saw it when `attempt` answered it in full. */
+function answeredBy(attempt: LoggedRequest): CallRecord {
+  return {
+    id: (attempt.body as { user: string }).user,
+    stream: attempt.stream,
+    outcome: 'ok',
+    text: attempt.outputText ?? '',
+    requestId: attempt.requestId,
+  };
+}
+
 function recorded(requestId: string, estimated = false): LedgerEntry {
   return {
     at: 0,
@@ -45,24 +56,8 @@ function cleanRecord(): SoakRecord {
   const first = served('call-0');
   const failedAttempt = served('call-1', { status: 500, fault: 'server-error', usage: undefined });
   const retried = served('call-1');
-  const calls: CallRecord[] = [
-    {
-      id: 'call-0',
-      stream: true,
-      outcome: 'ok',
-      text: 'one two three',
-      requestId: first.requestId,
-    },
-    {
-      id: 'call-1',
-      stream: true,
-      outcome: 'ok',
-      text: 'one two three',
-      requestId: retried.requestId,
-    },
-  ];
   return {
-    calls,
+    calls: [answeredBy(first), answeredBy(retried)],
     log: [first, failedAttempt, retried],
     ledger: [recorded(first.requestId), recorded(retried.requestId)],
     billedCost: (entry) => entry.usage?.total_tokens ?? 0,
@@ -247,13 +242,7 @@ describe('checkInvariants', () => {
     record.log.push(late, retried);
     record.ledger.push(recorded(retried.requestId));
     record.retriesScheduled++;
-    record.calls.push({
-      id: 'call-2',
-      stream: false,
-      outcome: 'ok',
-      text: 'one two three',
-      requestId: retried.requestId,
-    });
+    record.calls.push(answeredBy(retried));
     expect(broken(record)).toEqual([]);
     record.ledger.pop();
     expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
@@ -268,13 +257,7 @@ describe('checkInvariants', () => {
     record.log.push(answered, late);
     record.ledger.push(recorded(answered.requestId));
     record.retriesScheduled++;
-    record.calls.push({
-      id: 'call-2',
-      stream: true,
-      outcome: 'ok',
-      text: 'four five',
-      requestId: answered.requestId,
-    });
+    record.calls.push(answeredBy(answered));
     expect(broken(record)).toEqual([]);
     record.ledger.pop();
     expect(broken(record)).toEqual(['ledger cost equals the sum of billed usage']);
