@@ -99,6 +99,10 @@ export async function startSimulator(
         );
       });
   });
+  // Idle keep-alive sockets are closed by the client, never by the simulator: a server that
+  // closes them races the client's next request onto a socket already gone (ECONNRESET on
+  // a POST, which no client re-sends), and a busy event loop loses that race often.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -35,6 +35,22 @@ describe('the playground server', () => {
     });
   });
 
+  it('keeps idle connections longer than clients do, so the client closes them first', async () => {
+    // Node's default of 5 s races clients that keep idle sockets for 4-5 s: a request sent
+    // on a socket the server is closing fails with ECONNRESET, and nobody re-sends a POST.
+    await withServer({}, async ({ url }) => {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        const req = httpRequest(`${url}/`, (response) => {
+          response.resume();
+          resolve(response.headers['keep-alive'] as string | undefined);
+        });
+        req.once('error', reject);
+        req.end();
+      });
+      expect(keepAlive).toBe('timeout=65');
+    });
+  });
+
   it('answers unknown routes and files outside public/ with a 404 envelope and a request id', async () => {
     await withServer({}, async ({ url }) => {
       for (const path of ['/nothing-here', '/package.json', '/api.js']) {

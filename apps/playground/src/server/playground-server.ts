@@ -83,6 +83,10 @@ export async function startPlaygroundServer(
       sendError(response, error, secrets);
     }
   });
+  // Longer than clients keep idle sockets (undici 4 s, Node's agent 5 s, load balancers
+  // 60 s), so the client closes an idle connection before the server does: otherwise a
+  // request can go out on a socket the server just closed and fail with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
