@@ -10,11 +10,8 @@ import { OpenAIProvider } from '@ply/provider-openai';
 import { CircuitBreaker, RateLimiter, RetryPolicy, resilience } from '@ply/resilience';
 import { RedisRateLimitStore } from '@ply/resilience/redis';
 import { createSimulator } from '@ply/simulator';
+import { type RunningRedisServer, startRedisServer } from '@ply/test-redis';
 import { Redis } from 'ioredis';
-import {
-  type RunningRedisServer,
-  startRedisServer,
-} from '../../../packages/cost/src/redis/redis-server.test-support.ts';
 import {
   type Measurement,
   measure,

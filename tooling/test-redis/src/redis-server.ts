@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 /**
  * A real `redis-server` on a free loopback port, for tests. It keeps nothing on disk
  * (`--save ''`, `--appendonly no`). Uses only Node's built-ins, so any package's tests can
- * import it. Start one per test file and `stop()` it in `afterAll`.
+ * import it. Start one per test file and `stop()` it in `afterAll` (or use
+ * `sharedRedisServer` from `@ply/test-redis/vitest`).
  */
 export interface RunningRedisServer {
   readonly host: '127.0.0.1';
@@ -24,6 +25,14 @@ export interface StartRedisServerOptions {
   /** How long to wait for the first PONG. Default 10 s. */
   startTimeoutMs?: number;
 }
+
+/**
+ * How long a test lets a live Redis take to answer before its store counts it as down.
+ * Long on purpose: on a loaded machine Redis and the test both wait for a core, and a
+ * test of what a store decides must not fail because the machine was slow. Tests of
+ * outages use a server that never answers and short timeouts of their own.
+ */
+export const REDIS_ANSWER_MS = 30_000;
 
 const MISSING = (binary: string) =>
   `${binary} was not found: the Redis tests need a real server. Install it with ` +

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { type RunningRedisServer, startRedisServer } from '@ply/test-redis';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
-import { type RunningRedisServer, startRedisServer } from './redis-server.test-support.js';
 
 export interface SharedRedisServer {
   /** The server's port, once `beforeAll` has run. */

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { BudgetExceededError, ConnectionError, UnexpectedError } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
+import { freeLoopbackPort, REDIS_ANSWER_MS, startRedisServer } from '@ply/test-redis';
+import { sharedRedisServer } from '@ply/test-redis/vitest';
 import { describe, expect, it } from 'vitest';
 import { BudgetManager } from '../budgets/budget-manager.js';
 import {
@@ -12,8 +14,6 @@ import {
   describeBudgetStoreContract,
 } from '../budgets/budget-store-contract.test-support.js';
 import { RedisBudgetStore, type RedisUnavailableInfo } from './redis-budget-store.js';
-import { freeLoopbackPort, startRedisServer } from './redis-server.test-support.js';
-import { sharedRedisServer } from './shared-redis-server.test-support.js';
 
 const run = promisify(execFile);
 
@@ -22,7 +22,12 @@ const { connect, freshPrefix } = server;
 
 describeBudgetStoreContract('RedisBudgetStore', async () => {
   const clock = new ManualClock(CONTRACT_START);
-  const store = new RedisBudgetStore({ redis: connect(), prefix: freshPrefix(), clock });
+  const store = new RedisBudgetStore({
+    timeoutMs: REDIS_ANSWER_MS,
+    redis: connect(),
+    prefix: freshPrefix(),
+    clock,
+  });
   return { store, clock };
 });
 
@@ -30,7 +35,12 @@ describe('RedisBudgetStore keys and time', () => {
   it('prefixes its keys and expires period scopes at expiresAt', async () => {
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisBudgetStore({ redis, prefix, reservationTtlMs: 600_000 });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix,
+      reservationTtlMs: 600_000,
+    });
     const expiresAt = Date.UTC(2099, 5, 2);
     await store.reserve('r1', 0.25, [
       { scope: 'user:alice:daily:2099-06-01', limit: 1, expiresAt },
@@ -64,7 +74,12 @@ describe('RedisBudgetStore keys and time', () => {
   it('uses Redis time for reservation deadlines unless given a clock', async () => {
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisBudgetStore({ redis, prefix, reservationTtlMs: 600_000 });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix,
+      reservationTtlMs: 600_000,
+    });
     const redisNow = async () => {
       const [seconds, micros] = await redis.time();
       return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
@@ -81,7 +96,13 @@ describe('RedisBudgetStore keys and time', () => {
     const clock = new ManualClock(CONTRACT_START);
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisBudgetStore({ redis, prefix, clock, reservationTtlMs: 60_000 });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix,
+      clock,
+      reservationTtlMs: 60_000,
+    });
     await store.reserve('crashed', 0.8, [{ scope: 'global', limit: 1 }]);
     expect((await store.reserve('other', 0.5, [{ scope: 'global', limit: 1 }])).reserved).toBe(
       false,
@@ -100,7 +121,12 @@ describe('RedisBudgetStore keys and time', () => {
     const redis = connect();
     const prefix = freshPrefix();
     await redis.set(`${prefix}scope:global`, 'not a hash');
-    const store = new RedisBudgetStore({ redis, prefix, onUnavailable: 'fail-open' });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix,
+      onUnavailable: 'fail-open',
+    });
     const error = await store
       .reserve('r', 0.1, [{ scope: 'global', limit: 1 }])
       .catch((caught: unknown) => caught);
@@ -111,7 +137,11 @@ describe('RedisBudgetStore keys and time', () => {
 
 describe('RedisBudgetStore under concurrency', () => {
   it('never overspends with 100 concurrent reservations through a BudgetManager', async () => {
-    const store = new RedisBudgetStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     const manager = new BudgetManager({
       limits: [
         { scope: 'global', limit: 0.5, period: 'daily' },
@@ -148,7 +178,7 @@ describe('RedisBudgetStore under concurrency', () => {
         `${dist} is missing: the multi-process test runs the built package; build it first (pnpm exec turbo run build --filter=@ply/cost)`,
       );
     }
-    const worker = fileURLToPath(new URL('./budget-worker.mjs', import.meta.url));
+    const worker = fileURLToPath(new URL('../../test/workers/budget-worker.mjs', import.meta.url));
     const prefix = freshPrefix();
     const amount = 0.01;
     const limits = [
@@ -175,7 +205,7 @@ describe('RedisBudgetStore under concurrency', () => {
     const refused = results.reduce((sum, result) => sum + result.refused, 0);
     expect(granted + refused).toBe(400);
 
-    const store = new RedisBudgetStore({ redis: connect(), prefix });
+    const store = new RedisBudgetStore({ timeoutMs: REDIS_ANSWER_MS, redis: connect(), prefix });
     const spent = await store.spent('global');
     expect(spent).toBeLessThanOrEqual(1.5);
     expect(spent).toBe(granted * amount);
@@ -193,7 +223,11 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
 
   it('fails closed by default: a ConnectionError, before any call is made', async () => {
     const redis = connect({ port: await freeLoopbackPort(), enableOfflineQueue: false });
-    const store = new RedisBudgetStore({ redis, prefix: freshPrefix() });
+    const store = new RedisBudgetStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix: freshPrefix(),
+    });
     const error = await store.reserve('r', 0.1, scopes).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/Redis is unavailable for reserve.*fail-closed/);
@@ -249,8 +283,13 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
       const redis = connect({ port: own.port, enableOfflineQueue: false });
       if (redis.status !== 'ready') await once(redis, 'ready');
       const prefix = freshPrefix();
-      const closed = new RedisBudgetStore({ redis, prefix });
-      const open = new RedisBudgetStore({ redis, prefix, onUnavailable: 'fail-open' });
+      const closed = new RedisBudgetStore({ timeoutMs: REDIS_ANSWER_MS, redis, prefix });
+      const open = new RedisBudgetStore({
+        timeoutMs: REDIS_ANSWER_MS,
+        redis,
+        prefix,
+        onUnavailable: 'fail-open',
+      });
       expect(await closed.reserve('before', 0.5, scopes)).toEqual({ reserved: true });
 
       const lost = new Promise((resolve) => redis.once('close', resolve));

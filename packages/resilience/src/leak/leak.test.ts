@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const WORKER = fileURLToPath(new URL('./leak-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../test/workers/leak-worker.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 /** How long the worker may stay alive after its last call: far below any policy timer. */
 const EXIT_GRACE_MS = 15_000;

@@ -14,18 +14,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { LoggedRequest, RunningSimulator } from '@ply/simulator';
 import { startSimulator } from '@ply/simulator';
+import { type RunningRedisServer, startRedisServer } from '@ply/test-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type RunningRedisServer,
-  startRedisServer,
-} from '../../../cost/src/redis/redis-server.test-support.js';
 
 const run = promisify(execFile);
 
 const WINDOW_MS = 60_000;
 const PROCESSES = 4;
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const WORKER = fileURLToPath(new URL('./fleet-worker.mjs', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../test/workers/fleet-worker.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../../dist/redis/index.js', import.meta.url));
 
 interface WorkerReport {

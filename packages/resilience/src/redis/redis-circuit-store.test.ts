@@ -1,7 +1,8 @@
 import { CircuitOpenError, ServerError } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
+import { REDIS_ANSWER_MS } from '@ply/test-redis';
+import { sharedRedisServer } from '@ply/test-redis/vitest';
 import { describe, expect, it } from 'vitest';
-import { sharedRedisServer } from '../../../cost/src/redis/shared-redis-server.test-support.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { resolveCircuitBreakerConfig } from '../breaker/circuit-breaker-config.js';
 import {
@@ -15,7 +16,12 @@ const { connect, freshPrefix } = sharedRedisServer();
 describeCircuitStoreContract('RedisCircuitStore', async () => {
   const clock = new ManualClock(CONTRACT_START);
   return {
-    store: new RedisCircuitStore({ redis: connect(), prefix: freshPrefix(), clock }),
+    store: new RedisCircuitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+      clock,
+    }),
     clock,
   };
 });
@@ -28,7 +34,12 @@ describe('RedisCircuitStore across processes', () => {
       { length: 4 },
       () =>
         new CircuitBreaker({
-          store: new RedisCircuitStore({ redis: connect(), prefix, clock }),
+          store: new RedisCircuitStore({
+            timeoutMs: REDIS_ANSWER_MS,
+            redis: connect(),
+            prefix,
+            clock,
+          }),
           consecutiveFailures: 2,
           openMs: 1_000,
           halfOpenProbes: 3,
@@ -81,7 +92,7 @@ describe('RedisCircuitStore keys', () => {
   it('keeps one expiring hash per circuit, and an isolated one without expiry', async () => {
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisCircuitStore({ redis, prefix }); // Redis's own clock
+    const store = new RedisCircuitStore({ timeoutMs: REDIS_ANSWER_MS, redis, prefix }); // Redis's own clock
     const config = resolveCircuitBreakerConfig({ windowMs: 20_000, consecutiveFailures: 2 });
     await store.record('k', 'success', config);
     expect(await redis.keys(`${prefix}*`)).toEqual([`${prefix}k`]);
@@ -104,7 +115,12 @@ describe('RedisCircuitStore keys', () => {
   it('reloads its script when Redis forgot it', async () => {
     const redis = connect();
     const clock = new ManualClock(CONTRACT_START);
-    const store = new RedisCircuitStore({ redis, prefix: freshPrefix(), clock });
+    const store = new RedisCircuitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix: freshPrefix(),
+      clock,
+    });
     await redis.script('FLUSH');
     expect(await store.admit('k', resolveCircuitBreakerConfig())).toMatchObject({
       admitted: true,

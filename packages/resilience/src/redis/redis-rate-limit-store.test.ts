@@ -1,6 +1,7 @@
 import type { RateLimitDemand } from '@ply/core';
+import { REDIS_ANSWER_MS } from '@ply/test-redis';
+import { sharedRedisServer } from '@ply/test-redis/vitest';
 import { describe, expect, it } from 'vitest';
-import { sharedRedisServer } from '../../../cost/src/redis/shared-redis-server.test-support.js';
 import { RateLimiter } from '../limiter/limiter.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
 
@@ -21,7 +22,11 @@ const tokens = (amount: number, limit: number, windowMs = 60_000): RateLimitDema
 
 describe('RedisRateLimitStore', () => {
   it('grants within the limit and reports what remains', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     expect(await store.acquire('k', [requests(3), tokens(40, 100)])).toEqual({
       granted: true,
       remaining: { requests: 2, tokens: 60 },
@@ -29,7 +34,11 @@ describe('RedisRateLimitStore', () => {
   });
 
   it('is all or nothing', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     await store.acquire('k', [requests(1), tokens(10, 100)]);
     const refused = await store.acquire('k', [requests(1), tokens(10, 100)]);
     expect(refused).toMatchObject({ granted: false, dimension: 'requests' });
@@ -45,7 +54,11 @@ describe('RedisRateLimitStore', () => {
   });
 
   it('says a demand above the limit can never fit', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     expect(await store.acquire('k', [tokens(101, 100)])).toEqual({
       granted: false,
       dimension: 'tokens',
@@ -54,7 +67,11 @@ describe('RedisRateLimitStore', () => {
   });
 
   it('frees capacity when the window passes (Redis time)', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     // A second wide: the refusal must come within the window on a loaded machine too.
     expect((await store.acquire('k', [requests(1, 1_000)])).granted).toBe(true);
     expect((await store.acquire('k', [requests(1, 1_000)])).granted).toBe(false);
@@ -63,7 +80,11 @@ describe('RedisRateLimitStore', () => {
   });
 
   it('gives back from the oldest records and charges extra', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     await store.acquire('k', [tokens(30, 100)]);
     await store.acquire('k', [tokens(50, 100)]);
     await store.adjust('k', 'tokens', -40, 60_000);
@@ -77,7 +98,11 @@ describe('RedisRateLimitStore', () => {
   });
 
   it('drains an exhausted dimension until the given time', async () => {
-    const store = new RedisRateLimitStore({ redis: connect(), prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
     await store.exhaust('k', 'tokens', Date.now() + 30_000);
     const refused = await store.acquire('k', [requests(10), tokens(1, 100)]);
     expect(refused).toMatchObject({ granted: false, dimension: 'tokens' });
@@ -92,7 +117,7 @@ describe('RedisRateLimitStore', () => {
   it('sets an expiry on every key it writes', async () => {
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisRateLimitStore({ redis, prefix });
+    const store = new RedisRateLimitStore({ timeoutMs: REDIS_ANSWER_MS, redis, prefix });
     await store.acquire('k', [requests(5), tokens(10, 100)]);
     await store.exhaust('k', 'tokens', Date.now() + 10_000);
     const keys = await redis.keys(`${prefix}*`);
@@ -104,7 +129,7 @@ describe('RedisRateLimitStore', () => {
   it('rebuilds a lost running total from the log, and keeps it through expiry', async () => {
     const redis = connect();
     const prefix = freshPrefix();
-    const store = new RedisRateLimitStore({ redis, prefix });
+    const store = new RedisRateLimitStore({ timeoutMs: REDIS_ANSWER_MS, redis, prefix });
     // A window a second wide: the four calls before the wait must fall inside it.
     const shortTokens = (amount: number) => tokens(amount, 100, 1_000);
     expect(await store.acquire('k', [shortTokens(30)])).toMatchObject({
@@ -127,7 +152,7 @@ describe('RedisRateLimitStore', () => {
     const prefix = freshPrefix();
     const stores = Array.from(
       { length: 4 },
-      () => new RedisRateLimitStore({ redis: connect(), prefix }),
+      () => new RedisRateLimitStore({ timeoutMs: REDIS_ANSWER_MS, redis: connect(), prefix }),
     );
     const decisions = await Promise.all(
       Array.from({ length: 80 }, (_, i) =>
@@ -146,7 +171,7 @@ describe('RedisRateLimitStore', () => {
         new RateLimiter({
           rpm: 10,
           tpm: 10_000,
-          store: new RedisRateLimitStore({ redis: connect(), prefix }),
+          store: new RedisRateLimitStore({ timeoutMs: REDIS_ANSWER_MS, redis: connect(), prefix }),
           maxWaitMs: 0,
         }),
     );
@@ -165,7 +190,11 @@ describe('RedisRateLimitStore', () => {
 
   it('reloads its scripts after SCRIPT FLUSH', async () => {
     const redis = connect();
-    const store = new RedisRateLimitStore({ redis, prefix: freshPrefix() });
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis,
+      prefix: freshPrefix(),
+    });
     await store.acquire('k', [requests(5)]);
     await redis.script('FLUSH');
     expect(await store.acquire('k', [requests(5)])).toMatchObject({ remaining: { requests: 3 } });

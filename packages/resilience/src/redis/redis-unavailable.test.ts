@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ConfigurationError, ConnectionError, type RateLimitDemand } from '@ply/core';
+import { freeLoopbackPort, startRedisServer } from '@ply/test-redis';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  freeLoopbackPort,
-  startRedisServer,
-} from '../../../cost/src/redis/redis-server.test-support.js';
 import { CircuitBreaker } from '../breaker/circuit-breaker.js';
 import { RateLimiter } from '../limiter/limiter.js';
 import type { RedisUnavailableInfo } from './redis-availability.js';
