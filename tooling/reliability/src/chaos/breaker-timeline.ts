@@ -21,12 +21,12 @@ export function isBreakerEvent(event: ResilienceEvent): event is BreakerEvent {
 }
 
 /**
- * Slack between the breaker's own clock reading and the stamp its event gets. Only
- * microtasks come between them, but on a loaded machine the process can be held off the
- * CPU there, and callers come back right as the open time ends. A circuit stuck open
- * refuses for far longer than this.
+ * Slack between the breaker's own clock reading and the stamp its event gets, on an idle
+ * machine (the soak stretches it by its time scale). Only microtasks come between them,
+ * but on a loaded machine the process can be held off the CPU there, and callers come
+ * back right as the open time ends. A circuit stuck open refuses for far longer than this.
  */
-const STAMP_SLACK_MS = 250;
+export const STAMP_SLACK_MS = 250;
 
 export interface BreakerAudit {
   violations: string[];
@@ -42,6 +42,7 @@ export interface BreakerAudit {
 export function auditBreaker(
   timeline: readonly BreakerMoment[],
   probeLeaseMs: number,
+  stampSlackMs = STAMP_SLACK_MS,
 ): BreakerAudit {
   const audit: BreakerAudit = { violations: [], openings: 0, refusals: 0 };
   const circuits = new Map<string, { state: string; since: number; until: number }>();
@@ -62,7 +63,7 @@ export function auditBreaker(
         const circuit = circuits.get(event.key);
         if (!circuit) {
           audit.violations.push(`${event.key}: refused a call while closed`);
-        } else if (at > circuit.until + STAMP_SLACK_MS) {
+        } else if (at > circuit.until + stampSlackMs) {
           audit.violations.push(
             `${event.key}: refused a call ${Math.round(at - circuit.since)} ms after it went ${circuit.state}, allowed ${Math.round(circuit.until - circuit.since)} ms`,
           );

@@ -17,6 +17,11 @@ export interface ChaosOptions {
    * binds after about a quarter of a minute at full speed.
    */
   rateLimits: { rpm: number; tpm: number };
+  /**
+   * What real-time limits are multiplied by (`measureTimeScale()` on a loaded machine);
+   * 1 keeps `CHAOS_TIMEOUTS` as they are.
+   */
+  timeScale: number;
 }
 
 /**
@@ -37,7 +42,7 @@ export const DEFAULT_FAULT_RATES: Readonly<Partial<Record<FaultKind, number>>> =
   'slow-headers': 0.01,
 };
 
-/** The stack's timeouts, which the faults' parameters are set against. */
+/** The stack's timeouts on an idle machine; the faults' parameters are set against them. */
 export const CHAOS_TIMEOUTS = {
   /** The retry deadline of a call, attempts and sleeps. */
   deadlineMs: 8_000,
@@ -49,19 +54,36 @@ export const CHAOS_TIMEOUTS = {
   hangGraceMs: 5_000,
 } as const;
 
+export type ChaosTimeouts = { readonly [K in keyof typeof CHAOS_TIMEOUTS]: number };
+
+/**
+ * The timeouts stretched by `timeScale`: on a machine that gives this process a fifth of
+ * a core, a healthy stream's chunks arrive five times further apart, and an idle limit
+ * sized for an idle machine would cut it as if it had stalled.
+ */
+export function chaosTimeouts(timeScale: number): ChaosTimeouts {
+  const scaled = Object.entries(CHAOS_TIMEOUTS).map(([name, ms]) => [
+    name,
+    Math.round(ms * timeScale),
+  ]);
+  return Object.fromEntries(scaled) as ChaosTimeouts;
+}
+
 /**
  * Fault parameters: a stall outlasts the idle timeout (a stream that stalls is cut, typed);
  * slow headers stay under the attempt timeout (the answer arrives late, but whole).
  */
-export const CHAOS_FAULTS: Partial<Record<FaultKind, Fault>> = {
-  'rate-limit': { kind: 'rate-limit', retryAfterMs: 100 },
-  'reset-after-chunks': { kind: 'reset-after-chunks', chunks: 4 },
-  'malformed-chunk': { kind: 'malformed-chunk', afterChunks: 3 },
-  'error-event': { kind: 'error-event', afterChunks: 3 },
-  'cut-without-done': { kind: 'cut-without-done', afterChunks: 5 },
-  stall: { kind: 'stall', ms: CHAOS_TIMEOUTS.idleMs * 3, afterChunks: 2 },
-  'slow-headers': { kind: 'slow-headers', ms: CHAOS_TIMEOUTS.attemptTimeoutMs / 4 },
-};
+export function chaosFaults(timeouts: ChaosTimeouts): Partial<Record<FaultKind, Fault>> {
+  return {
+    'rate-limit': { kind: 'rate-limit', retryAfterMs: 100 },
+    'reset-after-chunks': { kind: 'reset-after-chunks', chunks: 4 },
+    'malformed-chunk': { kind: 'malformed-chunk', afterChunks: 3 },
+    'error-event': { kind: 'error-event', afterChunks: 3 },
+    'cut-without-done': { kind: 'cut-without-done', afterChunks: 5 },
+    stall: { kind: 'stall', ms: timeouts.idleMs * 3, afterChunks: 2 },
+    'slow-headers': { kind: 'slow-headers', ms: timeouts.attemptTimeoutMs / 4 },
+  };
+}
 
 /** What the simulator enforces when `rateLimits` is not given. */
 export const DEFAULT_RATE_LIMITS: Readonly<ChaosOptions['rateLimits']> = {
@@ -78,6 +100,7 @@ export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
     streamShare: options.streamShare ?? 0.5,
     faultRates: options.faultRates ?? DEFAULT_FAULT_RATES,
     rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    timeScale: options.timeScale ?? 1,
   };
   const positiveInteger = (field: string, value: number) => {
     if (!Number.isSafeInteger(value) || value <= 0) {
@@ -88,6 +111,11 @@ export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
   positiveInteger('concurrency', resolved.concurrency);
   positiveInteger('rateLimits.rpm', resolved.rateLimits.rpm);
   positiveInteger('rateLimits.tpm', resolved.rateLimits.tpm);
+  if (!(Number.isFinite(resolved.timeScale) && resolved.timeScale >= 1)) {
+    throw new ConfigurationError(
+      `chaos: timeScale must be a number >= 1, got ${resolved.timeScale}`,
+    );
+  }
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ConfigurationError(`chaos: seed must be an integer, got ${resolved.seed}`);
   }

@@ -13,7 +13,12 @@ import {
 } from '@ply/resilience';
 import { type RunningSimulator, startSimulator } from '@ply/simulator';
 import { type BreakerMoment, isBreakerEvent } from './breaker-timeline.ts';
-import { CHAOS_FAULTS, CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
+import {
+  type ChaosOptions,
+  type ChaosTimeouts,
+  chaosFaults,
+  chaosTimeouts,
+} from './chaos-options.ts';
 
 /** ply's limiter keeps below what the simulator enforces, as a careful client would. */
 export const LIMITER_SHARE = 0.9;
@@ -23,8 +28,6 @@ export const USERS = 20;
 export const USER_BUDGET = { limit: 0.0015, rollingMs: 5_000 } as const;
 
 export const MAX_ATTEMPTS = 3;
-/** A probe is a call, and no call outlives its deadline. */
-export const PROBE_LEASE_MS = CHAOS_TIMEOUTS.deadlineMs;
 
 export interface ChaosStack {
   simulator: RunningSimulator;
@@ -33,6 +36,10 @@ export interface ChaosStack {
   budget: BudgetManager;
   events: ResilienceEvent[];
   breakerTimeline: BreakerMoment[];
+  /** The run's timeouts: `CHAOS_TIMEOUTS` stretched by the options' time scale. */
+  timeouts: ChaosTimeouts;
+  /** How long a half-open probe holds its lease: a probe is a call, and no call outlives its deadline. */
+  probeLeaseMs: number;
   /**
    * Every budget scope once the rolling window has passed (the budget's clock is moved on):
    * what is left is held by reservations. Call it after every call has settled.
@@ -43,11 +50,13 @@ export interface ChaosStack {
 
 export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack> {
   const limits = options.rateLimits;
+  const timeouts = chaosTimeouts(options.timeScale);
+  const probeLeaseMs = timeouts.deadlineMs;
   const simulator = await startSimulator({ rateLimits: limits });
   simulator.simulator.faults.setRandom({
     seed: options.seed,
     rates: options.faultRates,
-    faults: CHAOS_FAULTS,
+    faults: chaosFaults(timeouts),
   });
   const events: ResilienceEvent[] = [];
   const breakerTimeline: BreakerMoment[] = [];
@@ -67,7 +76,7 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
   const adapter = new OpenAIProvider({
     apiKey: 'chaos-key',
     baseURL: simulator.url,
-    streamTimeouts: { firstTokenMs: CHAOS_TIMEOUTS.firstTokenMs, idleMs: CHAOS_TIMEOUTS.idleMs },
+    streamTimeouts: { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs },
   });
   const provider = wrapProvider(
     adapter,
@@ -77,22 +86,22 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
         maxAttempts: MAX_ATTEMPTS,
         baseDelayMs: 20,
         maxDelayMs: 500,
-        deadlineMs: CHAOS_TIMEOUTS.deadlineMs,
-        attemptTimeoutMs: CHAOS_TIMEOUTS.attemptTimeoutMs,
+        deadlineMs: timeouts.deadlineMs,
+        attemptTimeoutMs: timeouts.attemptTimeoutMs,
       },
       budget: new RetryBudget({ capacity: 200 }),
       breaker: new CircuitBreaker({
         consecutiveFailures: 8,
         openMs: 500,
         maxOpenMs: 2_000,
-        probeLeaseMs: PROBE_LEASE_MS,
+        probeLeaseMs,
         onEvent,
       }),
       limiter: new RateLimiter({
         rpm: Math.floor(limits.rpm * LIMITER_SHARE),
         tpm: Math.floor(limits.tpm * LIMITER_SHARE),
         estimator: tiktokenEstimator,
-        maxWaitMs: CHAOS_TIMEOUTS.deadlineMs,
+        maxWaitMs: timeouts.deadlineMs,
         onEvent,
       }),
       onEvent,
@@ -106,6 +115,8 @@ export async function startChaosStack(options: ChaosOptions): Promise<ChaosStack
     budget,
     events,
     breakerTimeline,
+    timeouts,
+    probeLeaseMs,
     async budgetAfterWindow() {
       budgetClockAheadMs += USER_BUDGET.rollingMs + 1;
       return (await budget.status()).map(({ scope, spent }) => ({ scope, spent }));

@@ -68,6 +68,7 @@ function cleanRecord(): SoakRecord {
     maxAttempts: 3,
     breakerTimeline: [],
     probeLeaseMs: 1_000,
+    stampSlackMs: 250,
     unhandledRejections: [],
   };
 }

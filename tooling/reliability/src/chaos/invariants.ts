@@ -161,7 +161,7 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     ),
   );
 
-  const breaker = auditBreaker(record.breakerTimeline, record.probeLeaseMs);
+  const breaker = auditBreaker(record.breakerTimeline, record.probeLeaseMs, record.stampSlackMs);
   results.push(
     result(
       'the circuit refuses only within its policy',

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChatResult, createUsage, PlyError } from '@ply/core';
 import { calculateCost } from '@ply/cost';
 import type { LoggedRequest } from '@ply/simulator';
-import { CHAOS_TIMEOUTS, type ChaosOptions } from './chaos-options.ts';
-import { type ChaosStack, MAX_ATTEMPTS, PROBE_LEASE_MS, startChaosStack } from './chaos-stack.ts';
+import { STAMP_SLACK_MS } from './breaker-timeline.ts';
+import type { ChaosOptions } from './chaos-options.ts';
+import { type ChaosStack, MAX_ATTEMPTS, startChaosStack } from './chaos-stack.ts';
 import type { BudgetBreach, CallRecord, SoakRecord } from './soak-record.ts';
 import { createWorkload, type PlannedCall } from './workload.ts';
 
@@ -66,7 +67,7 @@ function watched(stack: ChaosStack, call: PlannedCall): Promise<CallRecord> {
   const hung = new Promise<CallRecord>((resolve) => {
     timer = setTimeout(
       () => resolve({ id: call.id, stream: call.stream, outcome: 'hung', text: '' }),
-      CHAOS_TIMEOUTS.deadlineMs + CHAOS_TIMEOUTS.hangGraceMs,
+      stack.timeouts.deadlineMs + stack.timeouts.hangGraceMs,
     );
   });
   return Promise.race([runCall(stack, call), hung]).finally(() => clearTimeout(timer));
@@ -153,7 +154,8 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         retriesScheduled,
         maxAttempts: MAX_ATTEMPTS,
         breakerTimeline: stack.breakerTimeline,
-        probeLeaseMs: PROBE_LEASE_MS,
+        probeLeaseMs: stack.probeLeaseMs,
+        stampSlackMs: Math.round(STAMP_SLACK_MS * options.timeScale),
         unhandledRejections,
       },
     };

@@ -50,5 +50,7 @@ export interface SoakRecord {
   breakerTimeline: BreakerMoment[];
   /** How long a half-open probe may run: refusals may last that long after half-opening. */
   probeLeaseMs: number;
+  /** Slack allowed between a breaker decision and its event's stamp. */
+  stampSlackMs: number;
   unhandledRejections: string[];
 }

@@ -30,7 +30,7 @@ export function soakReport(
   const failed = calls.filter((call) => call.outcome === 'failed');
   const streams = calls.filter((call) => call.stream);
   const lines = [
-    `## Chaos soak: ${(wallMs / 1000).toFixed(1)} s, concurrency ${options.concurrency}, seed ${options.seed}`,
+    `## Chaos soak: ${(wallMs / 1000).toFixed(1)} s, concurrency ${options.concurrency}, seed ${options.seed}${options.timeScale === 1 ? '' : `, real-time limits stretched ${options.timeScale.toFixed(1)}x for a loaded machine`}`,
     '',
     `Simulator limits ${options.rateLimits.rpm.toLocaleString('en')} RPM and ${options.rateLimits.tpm.toLocaleString('en')} TPM (ply's limiter at ${Math.round(LIMITER_SHARE * 100)}%); ${Math.round(options.streamShare * 100)}% of calls stream.`,
     '',

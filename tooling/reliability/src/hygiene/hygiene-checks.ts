@@ -1,7 +1,7 @@
 // What a hygiene run must show, checked the same way by the CI test and by `pnpm hygiene`.
 import type { HygieneOptions } from './hygiene-options.ts';
 import { mb } from './resource-sample.ts';
-import { EXIT_GRACE_MS, type HygieneOutcome } from './run-hygiene.ts';
+import { exitGraceMs, type HygieneOutcome } from './run-hygiene.ts';
 
 export interface HygieneCheck {
   name: string;
@@ -73,11 +73,11 @@ export function checkHygiene(options: HygieneOptions, outcome: HygieneOutcome): 
       measured: `${mb(before.heapUsed)} -> ${mb(after.heapUsed)}`,
     },
     {
-      name: `the idle worker exits on its own within ${EXIT_GRACE_MS} ms`,
+      name: `the idle worker exits on its own within ${exitGraceMs(options)} ms`,
       holds: exitCode === 0,
       measured:
         exitCode === undefined
-          ? `still alive after ${EXIT_GRACE_MS} ms: ${outcome.stderr.trim()}`
+          ? `still alive after ${exitGraceMs(options)} ms: ${outcome.stderr.trim()}`
           : `exit code ${exitCode} after ${exitMs} ms`,
     },
   ];

@@ -11,10 +11,15 @@ export interface HygieneOptions {
   concurrency: number;
   /** Seeds the simulator's faults. */
   seed: number;
+  /**
+   * What the idle-exit grace is multiplied by (`measureTimeScale()` on a loaded machine,
+   * where an exiting process waits for a core too); 1 keeps the one-second requirement.
+   */
+  timeScale: number;
 }
 
 /** What the worker receives on its command line. */
-export interface WorkerOptions extends Omit<HygieneOptions, 'seed'> {
+export interface WorkerOptions extends Omit<HygieneOptions, 'seed' | 'timeScale'> {
   /** The simulator's base URL, `/v1` included, served by the parent over loopback. */
   baseURL: string;
 }
@@ -56,12 +61,18 @@ export function hygieneOptions(options: Partial<HygieneOptions>): HygieneOptions
     aborted: options.aborted ?? 1_000,
     concurrency: options.concurrency ?? 16,
     seed: options.seed ?? 1,
+    timeScale: options.timeScale ?? 1,
   };
   for (const field of ['calls', 'aborted', 'concurrency'] as const) {
     const value = resolved[field];
     if (!Number.isSafeInteger(value) || value <= 0) {
       throw new ConfigurationError(`hygiene: ${field} must be a positive integer, got ${value}`);
     }
+  }
+  if (!(Number.isFinite(resolved.timeScale) && resolved.timeScale >= 1)) {
+    throw new ConfigurationError(
+      `hygiene: timeScale must be a number >= 1, got ${resolved.timeScale}`,
+    );
   }
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ConfigurationError(`hygiene: seed must be an integer, got ${resolved.seed}`);

@@ -1,7 +1,7 @@
 import type { HygieneCheck } from './hygiene-checks.ts';
 import type { HygieneOptions } from './hygiene-options.ts';
 import { mb } from './resource-sample.ts';
-import { EXIT_GRACE_MS, type HygieneOutcome } from './run-hygiene.ts';
+import { exitGraceMs, type HygieneOutcome } from './run-hygiene.ts';
 
 const resources = (active: Record<string, number>) =>
   Object.entries(active)
@@ -18,7 +18,7 @@ export function hygieneTable(
   const { counts, afterWarmUp: before, atEnd: after } = report;
   const exit =
     exitCode === undefined
-      ? `still alive after ${EXIT_GRACE_MS} ms (killed)`
+      ? `still alive after ${exitGraceMs(options)} ms (killed)`
       : `exited with ${exitCode} ${exitMs} ms after its report`;
   const lines = [
     `# Resource hygiene: ${options.calls} calls + ${options.aborted} aborted streams`,

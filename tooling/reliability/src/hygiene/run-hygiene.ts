@@ -13,12 +13,16 @@ import type { HygieneReport } from './hygiene-report.ts';
 
 const WORKER = fileURLToPath(new URL('./hygiene-worker.ts', import.meta.url));
 
-/** The requirement: an idle process exits within a second. */
+/** The requirement: an idle process exits within a second (on an idle machine). */
 export const EXIT_GRACE_MS = 1_000;
+
+/** The grace a run gives the idle worker: the requirement, stretched by the time scale. */
+export const exitGraceMs = (options: Pick<HygieneOptions, 'timeScale'>) =>
+  Math.round(EXIT_GRACE_MS * options.timeScale);
 
 export interface HygieneOutcome {
   report: HygieneReport;
-  /** Exit code, or `undefined` when it was still alive `EXIT_GRACE_MS` after reporting. */
+  /** Exit code, or `undefined` when it was still alive `exitGraceMs` after reporting. */
   exitCode: number | undefined;
   /** From the report line to the exit; `undefined` when killed at the end of the grace. */
   exitMs: number | undefined;
@@ -44,7 +48,7 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneOutcom
       aborted: options.aborted,
       concurrency: options.concurrency,
     };
-    const outcome = await watchWorker(worker);
+    const outcome = await watchWorker(worker, exitGraceMs(options));
     return { ...outcome, wallMs: Math.round(performance.now() - startedAt) };
   } finally {
     clearInterval(clearLog);
@@ -52,7 +56,10 @@ export async function runHygiene(options: HygieneOptions): Promise<HygieneOutcom
   }
 }
 
-function watchWorker(options: WorkerOptions): Promise<Omit<HygieneOutcome, 'wallMs'>> {
+function watchWorker(
+  options: WorkerOptions,
+  graceMs: number,
+): Promise<Omit<HygieneOutcome, 'wallMs'>> {
   return new Promise((resolve, reject) => {
     // Bytecode V8 flushes from functions idle for a few collections (the set-up code)
     // would make the heap shrink between samples and hide a leak of the same size.
@@ -74,7 +81,7 @@ function watchWorker(options: WorkerOptions): Promise<Omit<HygieneOutcome, 'wall
       grace = setTimeout(() => {
         child.kill('SIGKILL');
         resolve({ report: reported, exitCode: undefined, exitMs: undefined, stderr });
-      }, EXIT_GRACE_MS);
+      }, graceMs);
     });
     child.stderr.on('data', (data: Buffer) => {
       stderr += data.toString();
