@@ -4,6 +4,7 @@
 // nothing here asserts time.
 import { mkdir } from 'node:fs/promises';
 import { benchCoreComposition } from './core-composition.ts';
+import { benchOverhead } from './overhead.ts';
 import { benchPeersComplete } from './peers-complete.ts';
 import { benchPeersStream } from './peers-stream.ts';
 import { benchProviderOpenAI } from './provider-openai.ts';
@@ -15,6 +16,7 @@ import { benchTokens } from './tokens.ts';
 
 const suites: Record<string, (smoke: boolean) => Promise<void>> = {
   'core-composition': benchCoreComposition,
+  overhead: benchOverhead,
   'response-models': benchResponseModels,
   'provider-openai': benchProviderOpenAI,
   'peers-complete': benchPeersComplete,
