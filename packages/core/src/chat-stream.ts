@@ -1,62 +1,24 @@
-import { abortError, throwIfAborted } from './abort.js';
-import { ToolArgumentsError } from './errors/api-errors.js';
 import type { PlyError } from './errors/ply-error.js';
-import { toPlyError } from './errors/settle.js';
-import { AbortedError, StreamInterruptedError } from './errors/transport-errors.js';
-import { hasContent, type PartialOutput } from './partial-output.js';
+import { AbortedError } from './errors/transport-errors.js';
+import { LazyResult } from './lazy-result.js';
 import type { ChatResult } from './result.js';
-import { type ChatStreamCompletion, StreamAggregator } from './stream-aggregator.js';
+import type { ChatStreamCompletion } from './stream-aggregator.js';
 import type { ChatStreamEvent } from './stream-events.js';
+import type { StreamObserver } from './stream-observer.js';
+import { type SourceIterator, type StreamLevel, type StreamLink, StreamRun } from './stream-run.js';
 
 /**
  * Produces a stream's events. It receives the stream's abort signal and must stop (and
  * release its connection) when that fires. Its return value completes the result.
  */
-export type ChatStreamSource = (
-  signal: AbortSignal,
-) => AsyncGenerator<ChatStreamEvent, SourceCompletion, undefined>;
+export type ChatStreamSource = (signal: AbortSignal) => SourceIterator;
 
-// biome-ignore lint/suspicious/noConfusingVoidType: a generator without `return` completes with void
-type SourceCompletion = ChatStreamCompletion | undefined | void;
+/** Opens the stream a deferred stream delivers (`ChatStream.defer`). */
+export type ChatStreamOpener = (signal: AbortSignal) => Promise<ChatStream>;
 
 export interface ChatStreamOptions {
   /** The caller's signal: aborting it aborts the stream. */
   signal?: AbortSignal;
-}
-
-/**
- * A promise that starts consuming the stream when someone waits on it, so
- * `await stream.result` alone works, while `for await` over the stream followed by
- * `await stream.result` does not drain anything twice.
- */
-class LazyResult<T> implements Promise<T> {
-  readonly [Symbol.toStringTag] = 'Promise';
-  readonly #promise: Promise<T>;
-  readonly #onDemand: () => void;
-
-  constructor(promise: Promise<T>, onDemand: () => void) {
-    this.#promise = promise;
-    this.#onDemand = onDemand;
-  }
-
-  // biome-ignore lint/suspicious/noThenProperty: this object is a promise on purpose
-  then<A = T, B = never>(
-    onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    this.#onDemand();
-    return this.#promise.then(onFulfilled, onRejected);
-  }
-
-  catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<T | B> {
-    this.#onDemand();
-    return this.#promise.catch(onRejected);
-  }
-
-  finally(onFinally?: (() => void) | null): Promise<T> {
-    this.#onDemand();
-    return this.#promise.finally(onFinally);
-  }
 }
 
 /**
@@ -66,22 +28,75 @@ class LazyResult<T> implements Promise<T> {
  * Failures are typed. An abort (by `abort()`, the caller's signal, or leaving the loop
  * early) rejects with `AbortedError`; any failure after events were delivered becomes a
  * `StreamInterruptedError`; both carry the partial output received so far.
+ *
+ * Layers pass a stream on without reading it again: `observe` attaches hooks to it, and
+ * `ChatStream.defer` opens one (after a wait, a permit, a retry) whose reading loop the
+ * deferred stream adopts. Either way one loop reads every event once.
  */
 export class ChatStream implements AsyncIterable<ChatStreamEvent> {
   readonly result: Promise<ChatResult>;
   readonly #source: ChatStreamSource;
+  #opener: ChatStreamOpener | undefined;
   readonly #controller = new AbortController();
-  readonly #settle: PromiseWithResolvers<ChatResult>;
+  readonly #settle = Promise.withResolvers<ChatResult>();
   readonly #callerSignal: AbortSignal | undefined;
-  #claimed = false;
+  readonly #links: StreamLink[] = [];
+  #run: StreamRun | undefined;
+  #opening: Promise<StreamRun> | undefined;
+  /** Who reads it: the caller's loop (or the drain behind `result`), or a stream that adopted it. */
+  #consumer: 'iterator' | 'adopted' | undefined;
+  #detachCallerSignal: (() => void) | undefined;
 
   constructor(source: ChatStreamSource, options: ChatStreamOptions = {}) {
     this.#source = source;
-    this.#settle = Promise.withResolvers<ChatResult>();
+    this.#callerSignal = options.signal;
     // Whoever iterates or awaits `result` sees the failure; nobody else should.
     this.#settle.promise.catch(() => {});
     this.result = new LazyResult(this.#settle.promise, () => this.#drainIfUnclaimed());
-    this.#callerSignal = options.signal;
+    const level: StreamLevel = {
+      resolve: (result) => this.#settle.resolve(result),
+      reject: (error) => this.#settle.reject(error),
+    };
+    this.#links.push(level);
+  }
+
+  /**
+   * A stream that opens another when it is first read, and delivers that one: for a layer
+   * that must wait, acquire or retry before the stream it passes on exists. The opened
+   * stream is read by this one's loop, not forwarded. `open` gets this stream's signal;
+   * give it to the stream it opens. A rejection fails this stream with its error.
+   */
+  static defer(open: ChatStreamOpener, options: ChatStreamOptions = {}): ChatStream {
+    const stream = new ChatStream(EMPTY_SOURCE, options);
+    stream.#opener = open;
+    return stream;
+  }
+
+  /** A stream that fails with `error` when read: bad input caught before anything started. */
+  static failed(error: PlyError, options: ChatStreamOptions = {}): ChatStream {
+    return ChatStream.defer(() => Promise.reject(error), options);
+  }
+
+  /**
+   * Attaches hooks that see every event, the result and the failure, after those attached
+   * before. Call it before the stream is read; returns the stream.
+   */
+  observe(observer: StreamObserver): this {
+    if (this.#run !== undefined || this.#opening !== undefined) {
+      throw new TypeError('observe() must come before the stream is read');
+    }
+    // Before this stream's own result: what the observer changes is what `result` holds.
+    this.#links.splice(this.#links.length - 1, 0, observer);
+    return this;
+  }
+
+  /**
+   * Starts reading and resolves once the stream is committed to an answer: its first
+   * content event has arrived (kept for whoever reads it next) or it ended. Rejects with
+   * the stream's typed error if it failed before. What a retry or fallback waits on.
+   */
+  opened(): Promise<void> {
+    return this.#startRun().then((run) => run.openUntilContent());
   }
 
   /** Stops the stream; the iteration and `result` reject with `AbortedError`. */
@@ -90,17 +105,83 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {
-    if (this.#claimed) throw new TypeError('A ChatStream can be consumed only once');
-    this.#claimed = true;
-    return this.#run();
+    if (this.#consumer !== undefined) throw new TypeError('A ChatStream can be consumed only once');
+    this.#consumer = 'iterator';
+    return this.#iterator();
+  }
+
+  #iterator(): AsyncIterator<ChatStreamEvent> {
+    const startRun = this.#startRun();
+    let run: StreamRun | undefined;
+    const iterator: AsyncIterator<ChatStreamEvent> & AsyncIterable<ChatStreamEvent> = {
+      next: () => {
+        if (run !== undefined) return run.next();
+        return startRun.then((started) => {
+          run = started;
+          return started.next();
+        });
+      },
+      return: async () => {
+        const started = run ?? (await startRun.catch(() => undefined));
+        await started?.abandon();
+        this.#controller.abort(new AbortedError('The stream was abandoned by its consumer'));
+        this.#detachCallerSignal?.();
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** The run this stream reads: its own source's, or the one its opener's stream adopted. */
+  #startRun(): Promise<StreamRun> {
+    if (this.#run) return Promise.resolve(this.#run);
+    if (this.#opening) return this.#opening;
+    this.#detachCallerSignal = this.#attachCallerSignal();
+    const signal = this.#controller.signal;
+    const open = this.#opener;
+    if (open === undefined) {
+      const run = new StreamRun(
+        this.#source(signal),
+        signal,
+        (reason) => this.#controller.abort(reason),
+        this.#links,
+      );
+      this.#run = run;
+      run.start();
+      return Promise.resolve(run);
+    }
+    this.#opening = this.#adoptOpened(open, signal);
+    this.#opening.catch(() => {});
+    return this.#opening;
+  }
+
+  async #adoptOpened(open: ChatStreamOpener, signal: AbortSignal): Promise<StreamRun> {
+    let run: StreamRun;
+    try {
+      if (signal.aborted) throw signal.reason;
+      const inner = await open(signal);
+      if (inner.#consumer !== undefined) {
+        throw new TypeError('A deferred stream must open a stream nobody else reads');
+      }
+      inner.#consumer = 'adopted';
+      run = await inner.#startRun();
+    } catch (error) {
+      // Nothing was opened: this stream fails on its own, with no source to stop.
+      run = new StreamRun(failingSource(error), signal, () => {}, []);
+      run.start();
+    }
+    run.adopt(this.#links);
+    this.#run = run;
+    return run;
   }
 
   #drainIfUnclaimed(): void {
     // A microtask later, so that `const r = stream.result; for await (...)` still iterates.
     queueMicrotask(() => {
-      if (this.#claimed) return;
-      this.#claimed = true;
-      const events = this.#run();
+      if (this.#consumer !== undefined) return;
+      this.#consumer = 'iterator';
+      const events = this.#iterator();
       const pump = (): void => {
         events.next().then(
           (step) => (step.done ? undefined : pump()),
@@ -121,108 +202,26 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     }
     const onAbort = () => this.#controller.abort(callerSignal.reason);
     callerSignal.addEventListener('abort', onAbort, { once: true });
-    return () => callerSignal.removeEventListener('abort', onAbort);
-  }
-
-  async *#run(): AsyncGenerator<ChatStreamEvent, void, undefined> {
-    const aggregator = new StreamAggregator();
-    const signal = this.#controller.signal;
-    const detachCallerSignal = this.#attachCallerSignal();
-    // One abort listener for the whole stream, failing whichever read is pending: adding
-    // and removing a listener per event cost more than the rest of a layer's work on it.
-    let failPendingRead: ((error: unknown) => void) | undefined;
-    const onAbort = () => failPendingRead?.(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    let iterator: ReturnType<ChatStreamSource> | undefined;
-    let completion: ChatStreamCompletion | undefined;
-    let settled = false;
-    try {
-      iterator = this.#source(signal);
-      const source = iterator;
-      for (;;) {
-        // Checked first so an aborted stream never pulls from its source again.
-        throwIfAborted(signal);
-        const step = await new Promise<IteratorResult<ChatStreamEvent, SourceCompletion>>(
-          (resolve, reject) => {
-            failPendingRead = reject;
-            source.next().then(resolve, reject);
-          },
-        );
-        if (step.done) {
-          completion = step.value ?? {};
-          break;
-        }
-        aggregator.add(step.value);
-        yield step.value;
-      }
-    } catch (error) {
-      settled = true;
-      const failure = this.#failure(error, aggregator.partial());
-      this.#settle.reject(failure);
-      throw failure;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      failPendingRead = undefined;
-      detachCallerSignal();
-      if (!settled && completion === undefined) {
-        // The consumer left the loop early: an abort, and the source must stop.
-        settled = true;
-        const failure = new AbortedError('The stream was abandoned by its consumer', {
-          partial: aggregator.partial(),
-        });
-        this.#controller.abort(failure);
-        this.#settle.reject(failure);
-      }
-      if (completion === undefined) {
-        // Not awaited: a source stuck inside a network read must not hold the caller.
-        iterator?.return(undefined).catch(() => {});
-      }
-    }
-    let result: ChatResult;
-    try {
-      result = completion.result ?? aggregator.finish(completion);
-    } catch (error) {
-      const failure = ToolArgumentsError.isInstance(error) ? error : toPlyError(error);
-      this.#settle.reject(failure);
-      throw failure;
-    }
-    this.#settle.resolve(result);
-  }
-
-  #failure(error: unknown, partial: PartialOutput): PlyError {
-    const base = this.#controller.signal.aborted
-      ? abortError(this.#controller.signal)
-      : toPlyError(error);
-    if (AbortedError.isInstance(base)) {
-      return base.partial ? base : new AbortedError(base.message, { partial, cause: base.cause });
-    }
-    // Not an interruption: the stream arrived, a tool call in it is unusable. The error
-    // itself carries the raw arguments.
-    if (ToolArgumentsError.isInstance(base)) return base;
-    const interrupted = StreamInterruptedError.isInstance(base);
-    if (interrupted && base.partial) return base;
-    if (!interrupted && partial.eventCount === 0) return base;
-    return new StreamInterruptedError(
-      interrupted ? base.message : `The stream was interrupted: ${base.message}`,
-      {
-        partial,
-        cause: interrupted ? base.cause : base,
-        retryable: base.retryable && !hasContent(partial),
-        provider: base.provider,
-        status: base.status,
-        requestId: base.requestId,
-        retryAfterMs: base.retryAfterMs,
-        headers: base.headers,
-      },
-    );
+    const detach = () => callerSignal.removeEventListener('abort', onAbort);
+    this.#settle.promise.then(detach, detach);
+    return detach;
   }
 }
 
+// biome-ignore lint/correctness/useYield: a deferred stream's source is never read
+async function* EMPTY_SOURCE(): AsyncGenerator<ChatStreamEvent, ChatStreamCompletion, undefined> {
+  return {};
+}
+
+// biome-ignore lint/correctness/useYield: it fails before any event
+async function* failingSource(error: unknown): SourceIterator {
+  throw error;
+}
+
 /**
- * Replays another stream's events and passes its result through: the body of a
- * middleware's or registry's stream source. Create the inner stream inside the outer
- * source, with the outer signal, so an abort reaches it and nothing starts before the
- * consumer does:
+ * Replays another stream's events and passes its result through: the body of a source
+ * that must see the events itself. A layer that only watches a stream should `observe` it
+ * instead, and one that must open it first, `ChatStream.defer`: neither reads it twice.
  *
  *     new ChatStream((signal) => forwardStream(next(request, { ...options, signal })))
  */

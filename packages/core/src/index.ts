@@ -2,6 +2,7 @@ export { abortError, raceAbort, throwIfAborted } from './abort.js';
 export type { CallMetadata, CallOptions } from './call-options.js';
 export {
   ChatStream,
+  type ChatStreamOpener,
   type ChatStreamOptions,
   type ChatStreamSource,
   forwardStream,
@@ -116,6 +117,7 @@ export type {
   RateLimitStore,
 } from './stores.js';
 export { type ChatStreamCompletion, StreamAggregator } from './stream-aggregator.js';
+export type { StreamObserver } from './stream-observer.js';
 export {
   type ChatStreamEvent,
   type CostEvent,
