@@ -72,7 +72,7 @@ export type {
 } from './messages.js';
 export { CHAT_ROLES } from './messages.js';
 export { type Middleware, type MiddlewareCall, wrapProvider } from './middleware.js';
-export type { ModelCapabilities, ModelInfo } from './model-info.js';
+export type { ModelCapabilities, ModelFacts, ModelInfo } from './model-info.js';
 export { hasContent, type PartialOutput, type PartialToolCall } from './partial-output.js';
 export type { Provider } from './provider.js';
 export {

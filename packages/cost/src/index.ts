@@ -1,5 +1,4 @@
 export * from './budgets/index.js';
-export * from './catalogue/index.js';
 export {
   assertFitsContextWindow,
   type ContextWindowGuardOptions,
@@ -23,7 +22,6 @@ export {
   costTracking,
 } from './middleware/cost-tracking.js';
 export * from './pricing/index.js';
-// Tokens: every name but DEFAULT_ENCODING, which the catalogue exports (the same value).
 export {
   type ChatTokenBreakdown,
   type ChatTokenEstimate,

@@ -35,6 +35,7 @@ function prepare(context: ProviderContext, request: ChatRequest, stream: boolean
     stream,
     provider: context.id,
     compatibility: context.compatibility,
+    catalogue: context.catalogue,
   });
 }
 

@@ -23,7 +23,7 @@ export { createOpenAIProvider } from './create-openai-provider.js';
 export { MAX_EMBEDDING_INPUTS } from './embeddings.js';
 export { fromChatCompletion } from './from-chat-completion.js';
 export { mapOpenAIError } from './map-error.js';
-export { isReasoningModel, knownModel } from './model-catalogue.js';
+export { isReasoningModel } from './model-catalogue.js';
 export type { OpenAIChatOptions } from './openai-options.js';
 export { OPENAI_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
 export type { StreamTimeouts } from './stream/sse-payloads.js';

@@ -3,11 +3,12 @@ import {
   InvalidRequestError,
   type ModelCapabilities,
   type ModelInfo,
+  NotFoundError,
 } from '@ply/core';
 import { sdkRequestOptions } from './call-context.js';
 import type { ServerFeature } from './compatibility.js';
 import { mapOpenAIError } from './map-error.js';
-import { DEFAULT_CAPABILITIES, knownModel } from './model-catalogue.js';
+import { DEFAULT_CAPABILITIES } from './model-catalogue.js';
 import type { ProviderContext } from './provider-context.js';
 
 const FEATURE_FLAGS: Partial<Record<ServerFeature, keyof ModelCapabilities>> = {
@@ -17,6 +18,9 @@ const FEATURE_FLAGS: Partial<Record<ServerFeature, keyof ModelCapabilities>> = {
   vision: 'vision',
   embeddings: 'embeddings',
 };
+
+/** What a server without a route answers to it: a missing `GET /models/{id}` looks like these. */
+const NO_ROUTE_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
 
 /** Models the server lists (cached, refreshable) and what each can do. */
 export class ModelDirectory {
@@ -28,7 +32,8 @@ export class ModelDirectory {
   }
 
   capabilities(model: string): ModelCapabilities {
-    const capabilities = { ...(knownModel(model)?.capabilities ?? DEFAULT_CAPABILITIES) };
+    const known = this.#context.catalogue.resolve(model)?.capabilities;
+    const capabilities = { ...(known ?? DEFAULT_CAPABILITIES) };
     for (const feature of this.#context.compatibility.unsupported) {
       const flag = FEATURE_FLAGS[feature];
       if (flag) capabilities[flag] = false;
@@ -37,16 +42,12 @@ export class ModelDirectory {
   }
 
   info(id: string, fields: { ownedBy?: string; created?: number } = {}): ModelInfo {
-    const known = knownModel(id);
-    return {
-      id,
-      provider: this.#context.id,
-      ...fields,
-      ...(known
-        ? { contextWindow: known.contextWindow, maxOutputTokens: known.maxOutputTokens }
-        : {}),
-      capabilities: this.capabilities(id),
-    };
+    const known = this.#context.catalogue.resolve(id);
+    const info: ModelInfo = { id, provider: this.#context.id, ...fields };
+    if (known?.contextWindow !== undefined) info.contextWindow = known.contextWindow;
+    if (known?.maxOutputTokens !== undefined) info.maxOutputTokens = known.maxOutputTokens;
+    info.capabilities = this.capabilities(id);
+    return info;
   }
 
   /** The server's models, fetched once per `modelsCacheMs` unless `refresh` is set. */
@@ -64,7 +65,11 @@ export class ModelDirectory {
     return models;
   }
 
-  /** Facts about one model: the published table for known families, the API otherwise. */
+  /**
+   * Facts about one model: from the catalogue for a model it knows (no request), from the
+   * server otherwise. A server without `GET /models/{id}` (a 404, 405 or 501 there) is
+   * asked for its list instead, and the model found in it.
+   */
   async get(id: string, options: CallOptions = {}): Promise<ModelInfo> {
     // Checked here: the SDK puts the id in the URL, where a lone surrogate throws a URIError.
     if (typeof id !== 'string' || id === '' || !id.isWellFormed()) {
@@ -73,14 +78,23 @@ export class ModelDirectory {
       });
     }
     this.#context.assertReady();
+    if (this.#context.catalogue.resolve(id)) return this.info(id);
     const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {
       const model = await this.#context.client.models.retrieve(id, requestOptions);
       return this.info(model.id, { ownedBy: model.owned_by, created: model.created });
     } catch (error) {
-      throw mapOpenAIError(error, {
+      const failure = mapOpenAIError(error, {
         provider: this.#context.id,
         timeoutMs: requestOptions.timeout,
+      });
+      if (!NO_ROUTE_STATUSES.has(failure.status ?? 0)) throw failure;
+      const listed = (await this.list(options)).find((model) => model.id === id);
+      if (listed) return listed;
+      throw new NotFoundError(`${this.#context.id} has no model ${JSON.stringify(id)}`, {
+        provider: this.#context.id,
+        ...(failure.status === undefined ? {} : { status: failure.status }),
+        cause: failure,
       });
     }
   }

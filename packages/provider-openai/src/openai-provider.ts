@@ -8,10 +8,12 @@ import {
   type EmbedRequest,
   type EmbedResult,
   type ModelCapabilities,
+  type ModelFacts,
   type ModelInfo,
   type Provider,
   systemClock,
 } from '@ply/core';
+import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
 import OpenAI from 'openai';
 import { batchResults } from './batch/batch-results.js';
 import type {
@@ -60,6 +62,11 @@ export interface OpenAIProviderOptions {
   /** How long `listModels` answers from cache (default 10 minutes). */
   modelsCacheMs?: number;
   clock?: Clock;
+  /**
+   * Where model facts come from (`getModel`, `capabilities`, `modelFacts`, whether a model
+   * takes reasoning parameters). Default: `@ply/models`' built-in catalogue.
+   */
+  catalogue?: ModelCatalogue;
   /** A configured SDK client, instead of one built from the options (Azure uses this). */
   client?: OpenAI;
 }
@@ -122,6 +129,8 @@ export function isLocalURL(url: string): boolean {
 export class OpenAIProvider implements Provider {
   readonly id: string;
   readonly baseURL: string;
+  /** The model of a request that names none. */
+  readonly defaultModel: string;
   protected readonly context: ProviderContext;
   readonly #models: ModelDirectory;
   #disposed = false;
@@ -134,6 +143,7 @@ export class OpenAIProvider implements Provider {
     checkStringOptions(options, ['id', 'apiKey', 'baseURL', 'organization', 'project']);
     this.id = options.id ?? 'openai';
     this.baseURL = (options.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
+    this.defaultModel = options.defaultModel ?? 'gpt-4o-mini';
     const needsKey = !isLocalURL(this.baseURL) && !options.client;
     const client =
       options.client ??
@@ -152,7 +162,7 @@ export class OpenAIProvider implements Provider {
       id: this.id,
       client,
       baseURL: this.baseURL,
-      defaultModel: options.defaultModel ?? 'gpt-4o-mini',
+      defaultModel: this.defaultModel,
       defaultEmbeddingModel: options.defaultEmbeddingModel ?? 'text-embedding-3-small',
       timeoutMs: options.timeout ?? 600_000,
       streamTimeouts: options.streamTimeouts ?? {},
@@ -163,6 +173,7 @@ export class OpenAIProvider implements Provider {
       ),
       modelsCacheMs: options.modelsCacheMs ?? 600_000,
       clock: options.clock ?? systemClock,
+      catalogue: options.catalogue ?? defaultCatalogue,
       secrets: credentialsOf(options, this.baseURL),
       assertReady: readinessCheck({
         id: this.id,
@@ -213,6 +224,11 @@ export class OpenAIProvider implements Provider {
 
   capabilities(model?: string): ModelCapabilities {
     return this.#models.capabilities(model ?? this.context.defaultModel);
+  }
+
+  /** The catalogue's facts for `model`, without a request; undefined for a model it lacks. */
+  modelFacts(model: string): ModelFacts | undefined {
+    return this.context.catalogue.resolve(model);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { AuthenticationError, type Clock, ConfigurationError } from '@ply/core';
+import type { ModelCatalogue } from '@ply/models';
 import type OpenAI from 'openai';
 import type { ServerCompatibility } from './compatibility.js';
 import type { StreamTimeouts } from './stream/sse-payloads.js';
@@ -16,6 +17,8 @@ export interface ProviderContext {
   maxEmbeddingInputs: number;
   modelsCacheMs: number;
   clock: Clock;
+  /** Where model facts come from: limits, capabilities, whether a model reasons. */
+  catalogue: ModelCatalogue;
   /** The provider's own credentials, masked in every error it lets out. */
   secrets: readonly string[];
   /** Throws when no key is configured (for servers that need one) or the provider is disposed. */

@@ -6,6 +6,7 @@ import {
   type TextPart,
   UnsupportedFeatureError,
 } from '@ply/core';
+import type { ModelCatalogue } from '@ply/models';
 import type OpenAI from 'openai';
 import type { ServerCompatibility, ServerFeature } from './compatibility.js';
 import { isReasoningModel } from './model-catalogue.js';
@@ -107,11 +108,13 @@ export function toOpenAIRequest(
     stream: boolean;
     provider: string;
     compatibility: Required<ServerCompatibility>;
+    /** Whose facts say whether the model reasons. Default: the built-in catalogue. */
+    catalogue?: ModelCatalogue;
   },
 ): MappedRequest {
   const { model, stream, compatibility } = context;
   const unsupported = compatibility.unsupported;
-  const reasoning = isReasoningModel(model);
+  const reasoning = isReasoningModel(model, context.catalogue);
   const warnings: CallWarning[] = [];
   const usesImages = request.messages.some(
     (message) =>

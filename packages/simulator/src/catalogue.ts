@@ -1,3 +1,4 @@
+import { defaultCatalogue } from '@ply/models';
 import type { EncodingName } from './tokens.js';
 
 /** How a simulated chat model answers. */
@@ -27,11 +28,34 @@ const chat = (
   id,
   kind: 'chat',
   behaviour,
-  ownedBy: id.startsWith('sim-') ? 'ply-simulator' : 'system',
+  ownedBy: 'ply-simulator',
   created: 1_700_000_000,
   contextWindow,
   maxOutputTokens,
 });
+
+/**
+ * One of OpenAI's models, with the limits ply's catalogue (`@ply/models`) gives it, so the
+ * simulator refuses and caps exactly where the adapter and the cost layer expect; it
+ * answers like `sim-echo`, or `sim-reasoning` for a reasoning model.
+ */
+function openai(id: string, kind: SimulatedModel['kind'] = 'chat'): SimulatedModel {
+  const entry = defaultCatalogue.resolve(id);
+  if (entry?.contextWindow === undefined || entry.maxOutputTokens === undefined) {
+    throw new Error(`the catalogue has no limits for ${id}`);
+  }
+  const model: SimulatedModel = {
+    id,
+    kind,
+    ownedBy: 'system',
+    created: 1_700_000_000,
+    contextWindow: entry.contextWindow,
+    maxOutputTokens: entry.maxOutputTokens,
+  };
+  if (kind !== 'embedding') model.behaviour = entry.capabilities.reasoning ? 'reasoning' : 'echo';
+  if (entry.embeddingDimensions !== undefined) model.dimensions = entry.embeddingDimensions;
+  return model;
+}
 
 /**
  * The models the simulator serves. `sim-*` models show one behaviour each; real model ids
@@ -47,54 +71,24 @@ export const DEFAULT_MODELS: readonly SimulatedModel[] = [
   chat('sim-refusal', 'refusal'),
   chat('sim-reasoning', 'reasoning', 200_000, 100_000),
   chat('sim-small', 'echo', 4_096, 1_024),
-  chat('gpt-4o-mini', 'echo'),
-  chat('gpt-4o', 'echo'),
-  chat('gpt-4.1-mini', 'echo', 1_047_576, 32_768),
-  chat('gpt-4.1-nano', 'echo', 1_047_576, 32_768),
-  chat('gpt-4-turbo', 'echo', 128_000, 4_096),
-  chat('gpt-3.5-turbo', 'echo', 16_385, 4_096),
-  chat('o3-mini', 'reasoning', 200_000, 100_000),
-  chat('o4-mini', 'reasoning', 200_000, 100_000),
-  chat('gpt-5', 'reasoning', 400_000, 128_000),
-  chat('gpt-5-mini', 'reasoning', 400_000, 128_000),
-  chat('gpt-5-nano', 'reasoning', 400_000, 128_000),
+  openai('gpt-4o-mini'),
+  openai('gpt-4o'),
+  openai('gpt-4.1-mini'),
+  openai('gpt-4.1-nano'),
+  openai('gpt-4-turbo'),
+  openai('gpt-3.5-turbo'),
+  openai('o3-mini'),
+  openai('o4-mini'),
+  openai('gpt-5'),
+  openai('gpt-5-mini'),
+  openai('gpt-5-nano'),
+  { ...openai('gpt-3.5-turbo-instruct', 'completion'), behaviour: 'echo', created: 1_692_901_427 },
+  { ...openai('text-embedding-3-small', 'embedding'), created: 1_705_948_997, shortenable: true },
+  { ...openai('text-embedding-3-large', 'embedding'), created: 1_705_953_180, shortenable: true },
   {
-    id: 'gpt-3.5-turbo-instruct',
-    kind: 'completion',
-    behaviour: 'echo',
-    ownedBy: 'system',
-    created: 1_692_901_427,
-    contextWindow: 4_096,
-    maxOutputTokens: 4_096,
-  },
-  {
-    id: 'text-embedding-3-small',
-    kind: 'embedding',
-    ownedBy: 'system',
-    created: 1_705_948_997,
-    contextWindow: 8_191,
-    maxOutputTokens: 0,
-    dimensions: 1536,
-    shortenable: true,
-  },
-  {
-    id: 'text-embedding-3-large',
-    kind: 'embedding',
-    ownedBy: 'system',
-    created: 1_705_953_180,
-    contextWindow: 8_191,
-    maxOutputTokens: 0,
-    dimensions: 3072,
-    shortenable: true,
-  },
-  {
-    id: 'text-embedding-ada-002',
-    kind: 'embedding',
+    ...openai('text-embedding-ada-002', 'embedding'),
     ownedBy: 'openai-internal',
     created: 1_671_217_299,
-    contextWindow: 8_191,
-    maxOutputTokens: 0,
-    dimensions: 1536,
     shortenable: false,
   },
   {

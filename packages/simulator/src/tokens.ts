@@ -1,4 +1,5 @@
 import { longRunCuts, splitAt } from '@ply/core';
+import { defaultCatalogue } from '@ply/models';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 
 export type EncodingName = Extract<TiktokenEncoding, 'o200k_base' | 'cl100k_base'>;
@@ -16,13 +17,12 @@ export function encoder(name: EncodingName): Tiktoken {
   return found;
 }
 
-/** By model-name prefix, fine-tuned names included; `o200k_base` for anything newer. */
+/**
+ * The encoding ply's catalogue gives the model (its generation's for a name it does not
+ * list, fine-tunes included), so the simulator bills with the tokenizer ply counts with.
+ */
 export function encodingForModel(model: string): EncodingName {
-  const base = model.replace(/^ft:/, '');
-  if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|chatgpt-4o|o\d|gpt-5)/.test(base)) return 'o200k_base';
-  if (/^(gpt-4|gpt-3\.5|text-embedding-|text-davinci|davinci|babbage|ada)/.test(base))
-    return 'cl100k_base';
-  return 'o200k_base';
+  return defaultCatalogue.encodingFor(model);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { settle } from '@ply/core';
-import { defaultCatalogue, estimateChatTokens, estimateCost, tiktokenEstimator } from '@ply/cost';
+import { estimateChatTokens, estimateCost, tiktokenEstimator } from '@ply/cost';
+import { defaultCatalogue } from '@ply/models';
 import { readJsonBody } from '../server/http-io.js';
 import { parseChatInput } from './chat-input.js';
 import { sendPageJson } from './page-json.js';

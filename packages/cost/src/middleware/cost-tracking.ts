@@ -12,7 +12,7 @@ import {
   type TokenEstimator,
   type Usage,
 } from '@ply/core';
-import { defaultCatalogue, type ModelCatalogue } from '../catalogue/index.js';
+import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
 import { assertFitsContextWindow } from '../guard/context-window-guard.js';
 import type { UsageLedger } from '../ledger/usage-ledger.js';
 import { calculateCost } from '../pricing/calculate-cost.js';

@@ -1,6 +1,6 @@
 import { createUsage } from '@ply/core';
+import { ModelCatalogue } from '@ply/models';
 import { describe, expect, it } from 'vitest';
-import { ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { calculateCost, pricingTierFor } from './calculate-cost.js';
 
 const M = 1_000_000;
@@ -230,9 +230,17 @@ describe('calculateCost: billing rules', () => {
   });
 
   it('leaves audio calls unpriced where a rate is unknown', () => {
+    // A model with audio rates and no text rates (gpt-4o-audio-preview was one until its
+    // text rates were known).
+    const catalogue = new ModelCatalogue();
+    catalogue.registerModel({
+      id: 'audio-only',
+      prices: { default: { audioInput: 40, audioOutput: 80 } },
+    });
     const textToo = calculateCost(
       createUsage({ inputTokens: 1_500, inputAudioTokens: 1_000, outputTokens: 10 }),
-      'gpt-4o-audio-preview',
+      'audio-only',
+      { catalogue },
     );
     expect(textToo).toMatchObject({
       amount: undefined,

@@ -1,7 +1,6 @@
 import { type CostLine, type CostSummary, InvalidRequestError, type Usage } from '@ply/core';
-import { defaultCatalogue, type ModelCatalogue } from '../catalogue/model-catalogue.js';
-import { DATA_RESIDENCY_UPLIFT } from '../catalogue/openai-models.js';
-import type { ModelEntry, PricingTier, TokenRates } from '../catalogue/types.js';
+import type { ModelEntry, PricingTier, TokenRates } from '@ply/models';
+import { DATA_RESIDENCY_UPLIFT, defaultCatalogue, type ModelCatalogue } from '@ply/models';
 
 const PER_MILLION = 1_000_000;
 

@@ -1,6 +1,6 @@
 import { approximateTokenEstimator, type ChatRequest, type TokenEstimator } from '@ply/core';
+import { ModelCatalogue } from '@ply/models';
 import { describe, expect, it } from 'vitest';
-import { ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { estimateCost } from './estimate-cost.js';
 
 const M = 1_000_000;

@@ -5,7 +5,7 @@ import {
   type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
-import { defaultCatalogue, type ModelCatalogue } from '../catalogue/model-catalogue.js';
+import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
 import {
   type CostBreakdown,
   calculateCost,

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { baseModelName } from './encoding.js';
+import { defaultCatalogue, type ImageTokenRule } from '@ply/models';
 
 export interface ImageSize {
   width: number;
@@ -11,75 +11,61 @@ export type ImageDetail = 'auto' | 'low' | 'high';
 /** What an image is assumed to be when nothing tells its size: a 1024x1024 picture. */
 export const DEFAULT_IMAGE_SIZE: Readonly<ImageSize> = Object.freeze({ width: 1024, height: 1024 });
 
-interface TileRule {
-  kind: 'tile';
-  base: number;
-  tile: number;
+/** How a model no catalogue entry names turns an image into tokens: gpt-4o's tiles. */
+const DEFAULT_TILES: ImageTokenRule = {
+  method: 'tile',
+  lowDetailTokens: 85,
+  maxSide: 2048,
+  shortSide: 768,
+  tileSize: 512,
+  baseTokens: 85,
+  tokensPerTile: 170,
+};
+
+/** The model's rule, from the one catalogue. */
+function imageRule(model: string | undefined): ImageTokenRule {
+  return defaultCatalogue.resolve(model)?.images ?? DEFAULT_TILES;
 }
 
-interface PatchRule {
-  kind: 'patch';
-  multiplier: number;
-}
-
-const PATCH_RULES: ReadonlyArray<readonly [RegExp, number]> = [
-  [/^gpt-4\.1-mini/, 1.62],
-  [/^gpt-4\.1-nano/, 2.46],
-  [/^o4-mini/, 1.72],
-  // OpenAI's vision guide gives gpt-5-mini and gpt-5-nano the 4.1-mini/nano multipliers.
-  [/^gpt-5-mini/, 1.62],
-  [/^gpt-5-nano/, 2.46],
-];
-
-/** gpt-4o-mini bills images at about 33x the tokens of gpt-4o, for the same price. */
-const GPT_4O_MINI: TileRule = { kind: 'tile', base: 2833, tile: 5667 };
-const DEFAULT_TILES: TileRule = { kind: 'tile', base: 85, tile: 170 };
-
-function imageRule(model: string | undefined): TileRule | PatchRule {
-  const base = baseModelName(model ?? '');
-  for (const [pattern, multiplier] of PATCH_RULES) {
-    if (pattern.test(base)) return { kind: 'patch', multiplier };
-  }
-  if (/^gpt-4o-mini/.test(base)) return GPT_4O_MINI;
-  return DEFAULT_TILES;
-}
-
-const PATCH = 32;
-const MAX_PATCHES = 1536;
-
-function patchCount(width: number, height: number): number {
-  const raw = Math.ceil(width / PATCH) * Math.ceil(height / PATCH);
-  if (raw <= MAX_PATCHES) return raw;
+function patchCount(width: number, height: number, patch: number, maxPatches: number): number {
+  const raw = Math.ceil(width / patch) * Math.ceil(height / patch);
+  if (raw <= maxPatches) return raw;
   // Scale down so the patches fit the cap, then snap to whole patches on the tighter side.
-  let scale = Math.sqrt((PATCH * PATCH * MAX_PATCHES) / (width * height));
-  const across = (width * scale) / PATCH;
-  const down = (height * scale) / PATCH;
+  let scale = Math.sqrt((patch * patch * maxPatches) / (width * height));
+  const across = (width * scale) / patch;
+  const down = (height * scale) / patch;
   scale *= Math.min(Math.floor(across) / across, Math.floor(down) / down);
   const patches =
-    Math.ceil((width * scale) / PATCH - 1e-9) * Math.ceil((height * scale) / PATCH - 1e-9);
-  return Math.min(patches, MAX_PATCHES);
+    Math.ceil((width * scale) / patch - 1e-9) * Math.ceil((height * scale) / patch - 1e-9);
+  return Math.min(patches, maxPatches);
 }
 
-function tileCount(width: number, height: number): number {
+function tileCount(
+  width: number,
+  height: number,
+  rule: Extract<ImageTokenRule, { method: 'tile' }>,
+): number {
   let w = width;
   let h = height;
-  const fit = Math.min(1, 2048 / Math.max(w, h));
+  const fit = Math.min(1, rule.maxSide / Math.max(w, h));
   w *= fit;
   h *= fit;
   const shortest = Math.min(w, h);
-  if (shortest > 768) {
-    w = (w * 768) / shortest;
-    h = (h * 768) / shortest;
+  if (shortest > rule.shortSide) {
+    w = (w * rule.shortSide) / shortest;
+    h = (h * rule.shortSide) / shortest;
   }
-  return Math.ceil(w / 512 - 1e-9) * Math.ceil(h / 512 - 1e-9);
+  return Math.ceil(w / rule.tileSize - 1e-9) * Math.ceil(h / rule.tileSize - 1e-9);
 }
 
 /**
- * Input tokens of one image, by OpenAI's published rules. Tile models (gpt-4o, gpt-4.1,
- * gpt-4-turbo, and any model no rule names): `low` detail is the base (85); `high` fits
- * the image in 2048x2048, scales the short side to 768 and adds 170 per 512-px tile.
- * Patch models (gpt-4.1-mini/nano, o4-mini, gpt-5-mini/nano): 32-px patches capped at
- * 1536, times the model's multiplier, whatever the detail. `auto` is counted as `high`.
+ * Input tokens of one image, by OpenAI's published rules as the catalogue (`@ply/models`)
+ * holds them per model. Tile models (gpt-4o, gpt-4.1, gpt-4-turbo, and any model the
+ * catalogue does not name): `low` detail is the base (85); `high` fits the image in
+ * 2048x2048, scales the short side to 768 and adds 170 per 512-px tile (gpt-4o-mini: the
+ * same tiles at 2833 + 5667 each). Patch models (gpt-4.1-mini/nano, o4-mini,
+ * gpt-5-mini/nano): 32-px patches capped at 1536, times the model's multiplier, whatever
+ * the detail. `auto` is counted as `high`.
  */
 export function imageTokens(options: {
   model?: string;
@@ -90,9 +76,12 @@ export function imageTokens(options: {
   const width = Math.max(1, options.width);
   const height = Math.max(1, options.height);
   const rule = imageRule(options.model);
-  if (rule.kind === 'patch') return Math.ceil(patchCount(width, height) * rule.multiplier);
-  if (options.detail === 'low') return rule.base;
-  return rule.base + rule.tile * tileCount(width, height);
+  if (rule.method === 'patch') {
+    const patches = patchCount(width, height, rule.patchSize, rule.maxPatches);
+    return Math.ceil(patches * (rule.multiplier ?? 1));
+  }
+  if (options.detail === 'low') return rule.lowDetailTokens;
+  return rule.baseTokens + rule.tokensPerTile * tileCount(width, height, rule);
 }
 
 /** Enough base64 for the header of any PNG, GIF or WebP and of most JPEGs. */

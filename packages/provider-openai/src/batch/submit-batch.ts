@@ -64,6 +64,7 @@ function chatLine(context: ProviderContext, request: ChatRequest) {
     stream: false,
     provider: context.id,
     compatibility: context.compatibility,
+    catalogue: context.catalogue,
   });
   return { body: { ...params, stream: false } as Record<string, unknown>, warnings };
 }

@@ -1,5 +1,6 @@
 import { ConfigurationError, type ModelCapabilities } from '@ply/core';
 import { deepFreeze } from './deep-freeze.js';
+import { DEFAULT_ENCODING, encodingByName } from './encoding-rule.js';
 import { OPENAI_MODEL_TABLE } from './openai-models.js';
 import {
   type LongContextPrices,
@@ -17,9 +18,6 @@ import {
 export interface PriceOverride extends TierPrices {
   longContext?: TierPrices & { aboveInputTokens?: number };
 }
-
-/** Encoding of a name no entry matches: the one of gpt-4o and everything newer. */
-export const DEFAULT_ENCODING: TokenEncoding = 'o200k_base';
 
 const DEFAULT_CAPABILITIES: ModelCapabilities = {
   streaming: true,
@@ -43,12 +41,12 @@ const SNAPSHOT_SUFFIX = /^(?:-(?:\d{4}-\d{2}-\d{2}|\d{4}|preview|latest))*$/;
 const NAME_PREFIXES = ['openai/', 'openai:'];
 const FINE_TUNE_PREFIX = 'ft:';
 
-type Match = 'snapshot' | 'family';
+/** Names remembered with what they resolved to; past this many, the memory starts over. */
+const RESOLVED_NAMES_KEPT = 1_000;
 
 /** True when `rest`, what follows a catalogue key in a name, keeps the name in that family. */
-function continuesFamily(rest: string, match: Match): boolean {
+function continuesFamily(rest: string): boolean {
   if (rest === '' || rest.startsWith(':')) return true;
-  if (match === 'family') return rest.startsWith('-');
   const colon = rest.indexOf(':');
   return SNAPSHOT_SUFFIX.test(colon === -1 ? rest : rest.slice(0, colon));
 }
@@ -121,6 +119,8 @@ export class ModelCatalogue {
   readonly #keys = new Map<string, string>();
   /** Keys, longest first, built on demand. */
   #sortedKeys: string[] | undefined;
+  /** Names already resolved (`null`: to nothing), so a call pays one map lookup. */
+  readonly #resolved = new Map<string, ModelEntry | null>();
 
   constructor(table: ModelTable = OPENAI_MODEL_TABLE) {
     this.asOf = table.asOf;
@@ -137,26 +137,35 @@ export class ModelCatalogue {
   }
 
   /**
-   * The entry `model` bills as, or undefined when none is known. Resolves the id itself, an
-   * alias, dated snapshots (`-2024-08-06`, `-0613`, `-preview`, `-latest`) and fine-tunes
+   * The entry `model` resolves to, or undefined when none is known. Resolves the id itself,
+   * an alias, dated snapshots (`-2024-08-06`, `-0613`, `-preview`, `-latest`) and fine-tunes
    * (`ft:gpt-4o-mini:org::id`) of the longest matching id; other suffixes (`-pro`, `-nano`,
-   * `-realtime-preview`) are different models and stay unknown, so they are never mispriced.
+   * `-realtime-preview`) are different models and stay unknown, so they are never given
+   * another model's prices or limits. This is the one rule every ply package resolves by.
    */
   resolve(model: string | undefined): ModelEntry | undefined {
-    return this.#find(model, 'snapshot');
+    if (typeof model !== 'string') return undefined;
+    const known = this.#resolved.get(model);
+    if (known !== undefined) return known ?? undefined;
+    const entry = this.#find(model);
+    if (this.#resolved.size >= RESOLVED_NAMES_KEPT) this.#resolved.clear();
+    this.#resolved.set(model, entry ?? null);
+    return entry;
+  }
+
+  /** True when `entry` is this catalogue's current entry for its id (not a stale copy). */
+  owns(entry: object | undefined): entry is ModelEntry {
+    const id = (entry as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' && this.#entries.get(id) === entry;
   }
 
   /**
-   * The family `model` belongs to by name alone: the longest id it starts with, followed by
-   * `-`, `:` or nothing. Looser than `resolve` (`gpt-4-32k` → gpt-4): for encodings, not prices.
+   * The tokenizer encoding of `model`: its entry's, else the one its name's generation
+   * uses (`encodingByName`), else `o200k_base`.
    */
-  resolveFamily(model: string | undefined): ModelEntry | undefined {
-    return this.#find(model, 'family');
-  }
-
-  /** The tokenizer encoding of `model`, `o200k_base` for names no family matches. */
   encodingFor(model: string | undefined): TokenEncoding {
-    return this.resolveFamily(model)?.encoding ?? DEFAULT_ENCODING;
+    if (model === undefined) return DEFAULT_ENCODING;
+    return this.resolve(model)?.encoding ?? encodingByName(model) ?? DEFAULT_ENCODING;
   }
 
   /**
@@ -207,16 +216,16 @@ export class ModelCatalogue {
     checkPrices(entry.id, merged);
     const updated = deepFreeze({ ...entry, prices: structuredClone(merged) });
     this.#entries.set(entry.id, updated);
+    this.#resolved.clear();
     return updated;
   }
 
-  #find(model: string | undefined, match: Match): ModelEntry | undefined {
-    if (model === undefined) return undefined;
+  #find(model: string): ModelEntry | undefined {
     for (const name of candidateNames(model)) {
       const exact = this.#keys.get(name);
       if (exact !== undefined) return this.#entries.get(exact);
       for (const key of this.#sorted()) {
-        if (name.startsWith(key) && continuesFamily(name.slice(key.length), match)) {
+        if (name.startsWith(key) && continuesFamily(name.slice(key.length))) {
           const id = this.#keys.get(key);
           return id === undefined ? undefined : this.#entries.get(id);
         }
@@ -235,6 +244,7 @@ export class ModelCatalogue {
     this.#entries.set(entry.id, entry);
     for (const key of [entry.id, ...(entry.aliases ?? [])]) this.#keys.set(key, entry.id);
     this.#sortedKeys = undefined;
+    this.#resolved.clear();
     return entry;
   }
 
@@ -242,8 +252,9 @@ export class ModelCatalogue {
     this.#entries.delete(entry.id);
     for (const [key, id] of this.#keys) if (id === entry.id) this.#keys.delete(key);
     this.#sortedKeys = undefined;
+    this.#resolved.clear();
   }
 }
 
-/** The built-in OpenAI catalogue; `calculateCost` and `estimateCost` use it by default. */
+/** The built-in OpenAI catalogue: what the adapter, cost and the simulator read by default. */
 export const defaultCatalogue: ModelCatalogue = new ModelCatalogue();

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '@ply/core';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ENCODING, defaultCatalogue, ModelCatalogue } from './model-catalogue.js';
+import { DEFAULT_ENCODING } from './encoding-rule.js';
+import { defaultCatalogue, ModelCatalogue } from './model-catalogue.js';
 import {
   OPENAI_MODEL_TABLE,
   OPENAI_MODELS,
@@ -8,16 +9,28 @@ import {
   OPENAI_PRICES_SOURCE,
 } from './openai-models.js';
 
-/** Every model the facts file names, with its limits as the facts give them. */
+/**
+ * Every model the facts file names, with its limits as the facts give them, and those only
+ * @pydantic/genai-prices prices (older snapshots billed apart, models the adapter and the
+ * simulator serve), with their limits from OpenAI's model pages.
+ */
 const LIMITS: [id: string, maxInput: number | undefined, maxOutput: number | undefined][] = [
   ['gpt-3.5-turbo', 16_385, 4_096],
+  ['gpt-3.5-turbo-0613', 4_096, 4_096],
+  ['gpt-3.5-turbo-1106', 16_385, 4_096],
+  ['gpt-3.5-turbo-instruct', 4_096, 4_096],
   ['gpt-4', 8_192, 4_096],
+  ['gpt-4-32k', 32_768, 4_096],
   ['gpt-4-turbo', 128_000, 4_096],
   ['gpt-4o', 128_000, 16_384],
+  ['gpt-4o-2024-05-13', 128_000, 4_096],
   ['gpt-4o-mini', 128_000, 16_384],
+  ['chatgpt-4o-latest', 128_000, 16_384],
   ['gpt-4.1', 1_047_576, 32_768],
   ['gpt-4.1-mini', 1_047_576, 32_768],
+  ['gpt-4.1-nano', 1_047_576, 32_768],
   ['o1', 200_000, 100_000],
+  ['o1-preview', 128_000, 32_768],
   ['o1-mini', 128_000, 65_536],
   ['o3', 200_000, 100_000],
   ['o3-mini', 200_000, 100_000],
@@ -32,7 +45,7 @@ const LIMITS: [id: string, maxInput: number | undefined, maxOutput: number | und
   ['gpt-5.4', 1_050_000, undefined],
   ['gpt-5.4-mini', undefined, undefined],
   ['gpt-5.5', undefined, undefined],
-  ['gpt-4o-audio-preview', undefined, undefined],
+  ['gpt-4o-audio-preview', 128_000, 16_384],
 ];
 
 describe('the OpenAI table', () => {
@@ -61,7 +74,8 @@ describe('the OpenAI table', () => {
   it('gives gpt-5 its 400k total window and the older models their input limit', () => {
     expect(defaultCatalogue.resolve('gpt-5')?.contextWindow).toBe(400_000);
     expect(defaultCatalogue.resolve('gpt-4o')?.contextWindow).toBe(128_000);
-    expect(defaultCatalogue.resolve('gpt-5.4')?.contextWindow).toBeUndefined();
+    // LiteLLM gives none; @pydantic/genai-prices does.
+    expect(defaultCatalogue.resolve('gpt-5.4')?.contextWindow).toBe(1_050_000);
   });
 
   it('knows the encodings', () => {
@@ -120,8 +134,10 @@ describe('the OpenAI table', () => {
     });
   });
 
-  it('has the audio rates of gpt-4o-audio-preview', () => {
+  it('has the audio and text rates of gpt-4o-audio-preview', () => {
     expect(defaultCatalogue.resolve('gpt-4o-audio-preview')?.prices.default).toEqual({
+      input: 2.5,
+      output: 10,
       audioInput: 40,
       audioOutput: 80,
     });
@@ -139,7 +155,10 @@ describe('ModelCatalogue.resolve', () => {
 
   it.each([
     ['gpt-4o-2024-08-06', 'gpt-4o'],
-    ['gpt-4o-2024-05-13', 'gpt-4o'],
+    // Billed apart from gpt-4o: its own entry.
+    ['gpt-4o-2024-05-13', 'gpt-4o-2024-05-13'],
+    ['gpt-3.5-turbo-0613', 'gpt-3.5-turbo-0613'],
+    ['o1-preview-2024-09-12', 'o1-preview'],
     ['gpt-4o-mini', 'gpt-4o-mini'],
     ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
     ['ft:gpt-4o-mini:org::id', 'gpt-4o-mini'],
@@ -175,14 +194,12 @@ describe('ModelCatalogue.resolve', () => {
 
   it.each([
     // different models with their own prices: unknown rather than mispriced
-    'gpt-4.1-nano',
     'o1-pro',
     'gpt-5-pro',
     'gpt-5.4-pro',
     'gpt-4o-realtime-preview',
     'gpt-4o-mini-audio-preview',
-    'gpt-3.5-turbo-instruct',
-    'gpt-4-32k',
+    'gpt-4-32k-vision',
     // no boundary
     'gpt-4ox',
     'gpt-5.1',
@@ -198,12 +215,14 @@ describe('ModelCatalogue.resolve', () => {
     expect(catalogue.resolve(undefined)).toBeUndefined();
   });
 
-  it('resolveFamily and encodingFor match by prefix alone', () => {
-    expect(catalogue.resolveFamily('gpt-4-32k')?.id).toBe('gpt-4');
-    expect(catalogue.resolveFamily('gpt-3.5-turbo-instruct')?.id).toBe('gpt-3.5-turbo');
-    expect(catalogue.resolveFamily('gpt-4o-mini-audio-preview')?.id).toBe('gpt-4o-mini');
-    expect(catalogue.resolveFamily('gpt-4.5-preview')).toBeUndefined();
-    expect(catalogue.encodingFor('gpt-4-32k')).toBe('cl100k_base');
+  it('gives a model the catalogue does not list the encoding of its generation', () => {
+    // Resolved: the entry's own encoding.
+    expect(catalogue.encodingFor('gpt-4-32k-0613')).toBe('cl100k_base');
+    // Not listed, matched by name: a -pro or a new snapshot counts as its generation does.
+    expect(catalogue.resolve('gpt-4o-mini-audio-preview')).toBeUndefined();
+    expect(catalogue.encodingFor('gpt-4o-mini-audio-preview')).toBe('o200k_base');
+    expect(catalogue.encodingFor('gpt-4-vision-preview')).toBe('cl100k_base');
+    expect(catalogue.encodingFor('gpt-35-turbo')).toBe('cl100k_base');
     expect(catalogue.encodingFor('ft:gpt-4o-mini:org::id')).toBe('o200k_base');
     expect(catalogue.encodingFor('gpt-4.5-preview')).toBe('o200k_base');
     expect(catalogue.encodingFor('some-new-model')).toBe(DEFAULT_ENCODING);
@@ -323,5 +342,29 @@ describe('ModelCatalogue at run time', () => {
     expect(catalogue.models()).toEqual([]);
     expect(catalogue.asOf).toBe('2030-01');
     expect(catalogue.resolve('gpt-4o')).toBeUndefined();
+  });
+});
+
+describe('ModelCatalogue.owns', () => {
+  it('knows its current entries, and no copy or replaced one', () => {
+    const catalogue = new ModelCatalogue();
+    const entry = catalogue.resolve('gpt-4o');
+    expect(catalogue.owns(entry)).toBe(true);
+    expect(catalogue.owns({ ...entry })).toBe(false);
+    expect(defaultCatalogue.owns(entry)).toBe(false);
+    catalogue.overridePrice('gpt-4o', { default: { input: 3 } });
+    expect(catalogue.owns(entry)).toBe(false);
+    expect(catalogue.owns(catalogue.resolve('gpt-4o'))).toBe(true);
+  });
+});
+
+describe('ModelCatalogue resolution after changes', () => {
+  it('resolves a name again once the catalogue changed under it', () => {
+    const catalogue = new ModelCatalogue();
+    expect(catalogue.resolve('acme-large-2026-01-01')).toBeUndefined();
+    catalogue.registerModel({ id: 'acme-large', prices: { default: { input: 1 } } });
+    expect(catalogue.resolve('acme-large-2026-01-01')?.id).toBe('acme-large');
+    catalogue.overridePrice('acme-large', { default: { input: 2 } });
+    expect(catalogue.resolve('acme-large-2026-01-01')?.prices.default?.input).toBe(2);
   });
 });

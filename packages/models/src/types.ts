@@ -1,4 +1,4 @@
-import type { ModelCapabilities } from '@ply/core';
+import type { ModelCapabilities, ModelFacts } from '@ply/core';
 
 /** The tokenizer a model bills with. */
 export type TokenEncoding = 'o200k_base' | 'cl100k_base';
@@ -66,7 +66,7 @@ export type ImageTokenRule =
     };
 
 /** One model family of the catalogue. Limits the sources do not give stay undefined. */
-export interface ModelEntry {
+export interface ModelEntry extends ModelFacts {
   /** The family id snapshots and fine-tunes resolve to (`gpt-4o`). */
   id: string;
   provider: string;

@@ -1,9 +1,5 @@
-export {
-  DEFAULT_ENCODING,
-  defaultCatalogue,
-  ModelCatalogue,
-  type PriceOverride,
-} from './model-catalogue.js';
+export { DEFAULT_ENCODING, encodingByName } from './encoding-rule.js';
+export { defaultCatalogue, ModelCatalogue, type PriceOverride } from './model-catalogue.js';
 export {
   DATA_RESIDENCY_UPLIFT,
   MIN_CACHEABLE_PROMPT_TOKENS,
