@@ -1,4 +1,11 @@
 export { abortError, raceAbort, throwIfAborted } from './abort.js';
+export { endpointIdentity } from './call/endpoint-identity.js';
+export { type CallKind, type CallTarget, ResolvedCall } from './call/resolved-call.js';
+export {
+  type ParsedTarget,
+  parseTarget,
+  type TargetGrammarContext,
+} from './call/target-grammar.js';
 export type { CallMetadata, CallOptions } from './call-options.js';
 export {
   ChatStream,
@@ -71,13 +78,20 @@ export type {
   UserMessage,
 } from './messages.js';
 export { CHAT_ROLES } from './messages.js';
-export { type Middleware, type MiddlewareCall, wrapProvider } from './middleware.js';
+export {
+  type Middleware,
+  type MiddlewareCall,
+  type NextTarget,
+  unwrapProvider,
+  wrapProvider,
+} from './middleware.js';
 export type { ModelCapabilities, ModelFacts, ModelInfo } from './model-info.js';
 export { hasContent, type PartialOutput, type PartialToolCall } from './partial-output.js';
 export type { Provider } from './provider.js';
 export {
   type ProviderModels,
   ProviderRegistry,
+  type ProviderRegistryOptions,
   type ResolvedTarget,
 } from './provider-registry.js';
 export { createSeededRandom, mathRandom, type Random } from './random.js';
@@ -117,7 +131,6 @@ export type {
   RateLimitStore,
 } from './stores.js';
 export { type ChatStreamCompletion, StreamAggregator } from './stream-aggregator.js';
-export type { StreamObserver } from './stream-observer.js';
 export {
   type ChatStreamEvent,
   type CostEvent,
@@ -130,6 +143,7 @@ export {
   type ToolCallEvent,
   type UsageEvent,
 } from './stream-events.js';
+export type { StreamObserver } from './stream-observer.js';
 export {
   approximateTokenEstimator,
   type TokenEstimate,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ResolvedCall } from './call/resolved-call.js';
 import { ChatStream, forwardStream } from './chat-stream.js';
 import { type Middleware, wrapProvider } from './middleware.js';
 import { InMemoryProvider } from './testing/in-memory-provider.js';
@@ -113,6 +114,76 @@ describe('wrapProvider', () => {
     await provider.dispose();
     expect(log).toEqual(['middleware']);
     expect(memory.disposed).toBe(true);
+  });
+});
+
+describe('wrapProvider resolves each call once, at the door', () => {
+  const counting: Middleware = {
+    name: 'counting',
+    complete: ({ request, next }) => {
+      // A layer that reads the request as a valid one: it must never see a bad one.
+      request.messages.entries();
+      return next();
+    },
+    stream: ({ request, next }) => {
+      request.messages.entries();
+      return next();
+    },
+  };
+
+  it('refuses a bad request with a typed error naming the field before any middleware', async () => {
+    const memory = new InMemoryProvider();
+    const provider = wrapProvider(memory, counting);
+    const bad = { messages: 'hi' } as never;
+    await expect(provider.complete(bad)).rejects.toMatchObject({
+      code: 'invalid_request',
+      field: 'messages',
+    });
+    // A stream fails when read, as a provider's own would.
+    const stream = provider.stream(bad);
+    await expect(stream.result).rejects.toMatchObject({
+      code: 'invalid_request',
+      field: 'messages',
+    });
+    await expect(provider.embed({ input: 7 } as never)).rejects.toMatchObject({ field: 'input' });
+    expect(memory.calls).toEqual([]);
+  });
+
+  it('hands every middleware the resolved call and the provider the same one', async () => {
+    const targets: string[] = [];
+    const memory = new InMemoryProvider({ id: 'memory' });
+    const provider = wrapProvider(memory, {
+      name: 'reader',
+      complete: ({ call, next }) => {
+        targets.push(`${call.target.providerId} ${call.target.deployment}`);
+        return next();
+      },
+    });
+    await provider.complete(hello);
+    expect(targets).toEqual(['memory memory|(default)']);
+    expect(ResolvedCall.of(memory.calls[0]?.options)?.request).toBe(memory.calls[0]?.request);
+  });
+
+  it('nextOn runs the middlewares after the caller on another provider, unwrapped', async () => {
+    const log: string[] = [];
+    const other = new InMemoryProvider({ id: 'other', reply: () => 'from other' });
+    const otherStack = wrapProvider(other, tracing('other-stack', log));
+    const provider = wrapProvider(
+      new InMemoryProvider({ id: 'first' }),
+      {
+        name: 'fallback',
+        complete: ({ nextOn }) => nextOn({ provider: otherStack, providerId: 'backup' }),
+      },
+      {
+        name: 'inner',
+        complete: ({ call, next }) => {
+          log.push(`inner on ${call.target.providerId}`);
+          return next();
+        },
+      },
+    );
+    expect((await provider.complete(hello)).text).toBe('from other');
+    expect(log).toEqual(['inner on backup']);
   });
 });
 

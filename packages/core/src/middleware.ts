@@ -1,19 +1,40 @@
+import { ResolvedCall } from './call/resolved-call.js';
 import type { CallOptions } from './call-options.js';
-import type { ChatStream } from './chat-stream.js';
+import { ChatStream } from './chat-stream.js';
 import type { EmbedRequest, EmbedResult } from './embedding.js';
+import type { PlyError } from './errors/ply-error.js';
+import { toPlyError } from './errors/settle.js';
 import { ConfigurationError } from './errors/setup-errors.js';
 import type { Provider } from './provider.js';
 import type { ChatRequest } from './request.js';
 import type { ChatResult } from './result.js';
 import { describe, isRecord } from './validation/invalid.js';
 
+/** Where a fallback sends the rest of a call: another provider, under its id. */
+export interface NextTarget {
+  provider: Provider;
+  /** The id the call is addressed to (a registry's); the provider's own by default. */
+  providerId?: string;
+}
+
 /** One call as a middleware sees it. `next` continues inward; omitted arguments pass through. */
 export interface MiddlewareCall<Request, Result> {
   request: Request;
   options: CallOptions;
-  /** The provider at the bottom of the stack: its id and base URL key policies. */
+  /** The provider at the bottom of the stack. */
   provider: Provider;
+  /**
+   * What the call is, resolved once before any middleware ran: its target (provider id,
+   * model, credential-free endpoint and deployment, model facts) and shared estimates.
+   */
+  call: ResolvedCall;
   next: (request?: Request, options?: CallOptions) => Result;
+  /**
+   * `next` on another provider: the middlewares after this one, then `target.provider`
+   * (a wrapped provider's own base, so its stack does not run twice). What a fallback
+   * calls its alternatives with.
+   */
+  nextOn: (target: NextTarget, request?: Request, options?: CallOptions) => Result;
 }
 
 /**
@@ -30,37 +51,62 @@ export interface Middleware {
 }
 
 type Hook = 'complete' | 'stream' | 'embed';
-type Call<K extends Hook> = Provider[K];
+type Link = (
+  request: ChatRequest | EmbedRequest,
+  options: CallOptions,
+  call: ResolvedCall,
+) => unknown;
 
-function compose<K extends Hook>(
-  hook: K,
-  provider: Provider,
-  middlewares: readonly Middleware[],
-): Call<K> {
-  const base = provider[hook].bind(provider) as (
-    request: unknown,
-    options?: CallOptions,
-  ) => unknown;
+/** What `wrapProvider` keeps on the provider it returns, so wrapping it again flattens. */
+const STACK = Symbol.for('ply.providerStack');
+interface Stack {
+  base: Provider;
+  middlewares: readonly Middleware[];
+}
+
+/** The provider under any middlewares `wrapProvider` put around it. */
+export function unwrapProvider(provider: Provider): Provider {
+  return (provider as { [STACK]?: Stack })[STACK]?.base ?? provider;
+}
+
+function compose(hook: Hook, middlewares: readonly Middleware[]): Link {
+  const bottom: Link = (request, options, call) =>
+    (call.provider[hook] as (request: unknown, options: CallOptions) => unknown).call(
+      call.provider,
+      request,
+      call.attachTo(options),
+    );
   // Built inside out, so the first middleware listed is the outermost.
-  const chain = middlewares.reduceRight((next, middleware) => {
+  return middlewares.reduceRight<Link>((next, middleware) => {
     const run = middleware[hook] as
-      | ((call: MiddlewareCall<unknown, unknown>) => unknown)
+      | ((call: MiddlewareCall<ChatRequest | EmbedRequest, unknown>) => unknown)
       | undefined;
     if (!run) return next;
-    return (request: unknown, options: CallOptions = {}) =>
+    return (request, options, call) =>
       run.call(middleware, {
         request,
         options,
-        provider,
-        next: (nextRequest = request, nextOptions = options) => next(nextRequest, nextOptions),
+        provider: call.provider,
+        call,
+        next: (nextRequest = request, nextOptions = options) =>
+          next(nextRequest, nextOptions, nextRequest === request ? call : call.with(nextRequest)),
+        nextOn: (target: NextTarget, nextRequest = request, nextOptions = options) => {
+          const provider = unwrapProvider(target.provider);
+          const moved = call.retarget(provider, target.providerId ?? provider.id, nextRequest);
+          return next(nextRequest, nextOptions, moved);
+        },
       });
-  }, base);
-  return chain as Call<K>;
+  }, bottom);
 }
 
 /**
  * A provider whose calls run through `middlewares`, outermost first:
  * `wrapProvider(openai, budget, resilience)` checks the budget before any retry.
+ *
+ * Each call is resolved once at the door, before any middleware runs: its request is
+ * validated (an `InvalidRequestError` naming the field; for a stream, when it is read) and
+ * its target resolved into a `ResolvedCall` every middleware reads. Wrapping a wrapped
+ * provider adds the new middlewares outside the old ones, behind one door.
  */
 export function wrapProvider(provider: Provider, ...middlewares: Middleware[]): Provider {
   middlewares.forEach((middleware, index) => {
@@ -70,22 +116,60 @@ export function wrapProvider(provider: Provider, ...middlewares: Middleware[]): 
       );
     }
   });
-  const complete = compose('complete', provider, middlewares);
-  const stream = compose('stream', provider, middlewares);
-  const embed = compose('embed', provider, middlewares);
-  const wrapped: Provider = {
-    id: provider.id,
-    complete,
-    stream,
-    embed,
-    listModels: (options) => provider.listModels(options),
-    getModel: (model, options) => provider.getModel(model, options),
-    capabilities: (model) => provider.capabilities(model),
+  const inner = (provider as { [STACK]?: Stack })[STACK];
+  const base = inner?.base ?? provider;
+  const all = inner ? [...middlewares, ...inner.middlewares] : middlewares;
+  const complete = compose('complete', all);
+  const stream = compose('stream', all);
+  const embed = compose('embed', all);
+  const resolve = <R extends ChatRequest | EmbedRequest>(
+    kind: Hook,
+    request: R,
+    options: CallOptions | undefined,
+  ) => ResolvedCall.resolve(kind, request, base, ResolvedCall.addressedAs(options));
+  const wrapped: Provider & { [STACK]: Stack } = {
+    [STACK]: { base, middlewares: all },
+    id: base.id,
+    complete(request, options = {}) {
+      let call: ResolvedCall;
+      try {
+        call = resolve('complete', request, options);
+      } catch (error) {
+        return Promise.reject(toPlyError(error));
+      }
+      return complete(request, options, call) as Promise<ChatResult>;
+    },
+    stream(request, options = {}) {
+      let call: ResolvedCall;
+      try {
+        call = resolve('stream', request, options);
+      } catch (error) {
+        const failure: PlyError = toPlyError(error);
+        return ChatStream.failed(failure, options.signal ? { signal: options.signal } : {});
+      }
+      return stream(request, options, call) as ChatStream;
+    },
+    embed(request, options = {}) {
+      let call: ResolvedCall;
+      try {
+        call = resolve('embed', request, options);
+      } catch (error) {
+        return Promise.reject(toPlyError(error));
+      }
+      return embed(request, options, call) as Promise<EmbedResult>;
+    },
+    listModels: (options) => base.listModels(options),
+    getModel: (model, options) => base.getModel(model, options),
+    capabilities: (model) => base.capabilities(model),
     async dispose() {
-      for (const middleware of middlewares) await middleware.dispose?.();
-      await provider.dispose();
+      for (const middleware of all) await middleware.dispose?.();
+      await base.dispose();
     },
   };
-  if (provider.baseURL !== undefined) return { ...wrapped, baseURL: provider.baseURL };
+  for (const field of ['baseURL', 'defaultModel', 'defaultEmbeddingModel'] as const) {
+    const value = base[field];
+    if (value !== undefined) Object.defineProperty(wrapped, field, { value, enumerable: true });
+  }
+  if (base.modelFacts) wrapped.modelFacts = (model) => base.modelFacts?.(model);
   return wrapped;
 }

@@ -148,6 +148,35 @@ describe('ProviderRegistry', () => {
   });
 });
 
+describe('ProviderRegistry targets', () => {
+  it('sends a bare model and a fine-tuned id to the default provider', async () => {
+    const memory = new InMemoryProvider({ id: 'memory' });
+    const registry = new ProviderRegistry({ defaultProvider: 'main' }).register('main', memory);
+    expect(registry.resolve('gpt-4o-mini')).toMatchObject({
+      providerId: 'main',
+      model: 'gpt-4o-mini',
+    });
+    await registry.complete('ft:gpt-4o-mini:acme::x', hello);
+    expect(memory.calls[0]?.request.model).toBe('ft:gpt-4o-mini:acme::x');
+    expect(() => new ProviderRegistry().register('main', memory).resolve('gpt-4o')).toThrow(
+      ProviderNotFoundError,
+    );
+  });
+
+  it('addresses the call to the id it is registered under', async () => {
+    const seen: string[] = [];
+    const provider = wrapProvider(new InMemoryProvider({ id: 'memory' }), {
+      name: 'reader',
+      complete: ({ call, next }) => {
+        seen.push(call.target.providerId);
+        return next();
+      },
+    });
+    await new ProviderRegistry().register('edge-eu', provider).complete('edge-eu', hello);
+    expect(seen).toEqual(['edge-eu']);
+  });
+});
+
 describe('ProviderRegistry on wrong-typed input', () => {
   it('names the id, and the target, with typed errors', async () => {
     const registry = new ProviderRegistry().register('p', new InMemoryProvider());

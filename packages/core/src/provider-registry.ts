@@ -1,7 +1,8 @@
+import { ResolvedCall } from './call/resolved-call.js';
+import { parseTarget } from './call/target-grammar.js';
 import type { CallOptions } from './call-options.js';
-import { ChatStream, forwardStream } from './chat-stream.js';
+import type { ChatStream } from './chat-stream.js';
 import type { EmbedRequest, EmbedResult } from './embedding.js';
-import { InvalidRequestError } from './errors/api-errors.js';
 import type { PlyError } from './errors/ply-error.js';
 import { settle } from './errors/settle.js';
 import { ConfigurationError, ProviderNotFoundError } from './errors/setup-errors.js';
@@ -9,7 +10,15 @@ import type { ModelInfo } from './model-info.js';
 import type { Provider } from './provider.js';
 import type { ChatRequest } from './request.js';
 import type { ChatResult } from './result.js';
-import { describe, invalid } from './validation/invalid.js';
+import { describe } from './validation/invalid.js';
+
+export interface ProviderRegistryOptions {
+  /**
+   * Where a bare model (`gpt-4o-mini`, a fine-tuned `ft:...` id) goes: a registered id.
+   * Without it, a target must name its provider.
+   */
+  defaultProvider?: string;
+}
 
 /** A `provider:model` id resolved against the registry. */
 export interface ResolvedTarget {
@@ -38,6 +47,31 @@ const PROVIDER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
  */
 export class ProviderRegistry {
   readonly #registrations = new Map<string, Registration>();
+  readonly #defaultProvider: string | undefined;
+  readonly #grammar = {
+    isProvider: (id: string) => this.#registrations.has(id),
+    providerIds: () => this.ids(),
+    defaultProvider: undefined as string | undefined,
+  };
+
+  constructor(options: ProviderRegistryOptions = {}) {
+    const defaultProvider = options.defaultProvider;
+    if (
+      defaultProvider !== undefined &&
+      (typeof defaultProvider !== 'string' || !PROVIDER_ID.test(defaultProvider))
+    ) {
+      throw new ConfigurationError(
+        `ProviderRegistry: defaultProvider ${describe(defaultProvider)} is not a provider id`,
+      );
+    }
+    this.#defaultProvider = defaultProvider;
+    this.#grammar.defaultProvider = defaultProvider;
+  }
+
+  /** Where a bare model goes, if anywhere. */
+  get defaultProvider(): string | undefined {
+    return this.#defaultProvider;
+  }
 
   register(id: string, provider: Provider): this {
     if (typeof id !== 'string' || !PROVIDER_ID.test(id)) {
@@ -96,19 +130,13 @@ export class ProviderRegistry {
     return this.#registration(id).provider;
   }
 
-  /** `openai:gpt-4o-mini` → the `openai` provider and model `gpt-4o-mini`; `openai` → its default. */
+  /**
+   * `openai:gpt-4o-mini` → the `openai` provider and model `gpt-4o-mini`; `openai` → its
+   * default model; a bare model or a fine-tuned `ft:...` id → the default provider. The
+   * grammar is `parseTarget`'s, the one every ply front end uses.
+   */
   resolve(target: string): ResolvedTarget {
-    if (typeof target !== 'string') {
-      invalid('target', `must be a "provider" or "provider:model" string, got ${describe(target)}`);
-    }
-    const separator = target.indexOf(':');
-    const providerId = separator === -1 ? target : target.slice(0, separator);
-    const model = separator === -1 ? undefined : target.slice(separator + 1);
-    if (model === '') {
-      throw new InvalidRequestError(`"${target}" names no model after the colon`, {
-        field: 'model',
-      });
-    }
+    const { providerId, model } = parseTarget(target, this.#grammar);
     return { providerId, provider: this.#registration(providerId, target).provider, model };
   }
 
@@ -122,35 +150,37 @@ export class ProviderRegistry {
     const registration = this.#registration(providerId);
     registration.inFlight++;
     try {
-      return await registration.provider.complete(withModel(request, model), options);
+      return await registration.provider.complete(
+        withModel(request, model),
+        ResolvedCall.addressTo(options, providerId),
+      );
     } finally {
       this.#release(registration);
     }
   }
 
+  /** In flight from the first read to its end: a stream nobody reads holds nothing. */
   stream(target: string, request: ChatRequest, options?: CallOptions): ChatStream {
     const { providerId, model } = this.resolve(target);
     const registration = this.#registration(providerId);
-    const startCall = () => {
-      registration.inFlight++;
-      return () => this.#release(registration);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#release(registration);
     };
-    // In flight from the first read: the inner stream is opened by the consumer, not before.
-    return new ChatStream(
-      async function* trackInFlight(signal) {
-        const release = startCall();
-        try {
-          const inner = registration.provider.stream(withModel(request, model), {
-            ...options,
-            signal,
-          });
-          return yield* forwardStream(inner);
-        } finally {
+    return registration.provider
+      .stream(withModel(request, model), ResolvedCall.addressTo(options, providerId))
+      .observe({
+        start: () => {
+          registration.inFlight++;
+        },
+        result: () => {
           release();
-        }
-      },
-      { signal: options?.signal },
-    );
+          return undefined;
+        },
+        error: release,
+      });
   }
 
   async embed(target: string, request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {
@@ -160,7 +190,7 @@ export class ProviderRegistry {
     try {
       return await registration.provider.embed(
         model === undefined ? request : { ...request, model },
-        options,
+        ResolvedCall.addressTo(options, providerId),
       );
     } finally {
       this.#release(registration);

@@ -7,6 +7,7 @@ import {
   InvalidResponseError,
   isContentEvent,
   PlyError,
+  ResolvedCall,
   StreamInterruptedError,
   validateChatRequest,
 } from '@ply/core';
@@ -26,8 +27,14 @@ import { ChunkTranslator } from './stream/chunk-translator.js';
 import { type ReadLimit, ssePayloads } from './stream/sse-payloads.js';
 import { toOpenAIRequest } from './to-openai-request.js';
 
-function prepare(context: ProviderContext, request: ChatRequest, stream: boolean) {
-  validateChatRequest(request);
+function prepare(
+  context: ProviderContext,
+  request: ChatRequest,
+  stream: boolean,
+  options: CallOptions,
+) {
+  // Checked at the door of the stack this call came through, unless it came straight here.
+  if (!ResolvedCall.of(options)?.validated(request)) validateChatRequest(request);
   context.assertReady();
   const model = request.model ?? context.defaultModel;
   return toOpenAIRequest(request, {
@@ -52,7 +59,7 @@ export async function completeChat(
   request: ChatRequest,
   options: CallOptions = {},
 ): Promise<ChatResult> {
-  const { params, warnings } = prepare(context, request, false);
+  const { params, warnings } = prepare(context, request, false, options);
   const requestOptions = sdkRequestOptions(options, context.timeoutMs);
   try {
     // The raw response, read here: the SDK's own parsing and decoration of the body would
@@ -94,7 +101,7 @@ export function streamChat(
   const provider = context.id;
   return new ChatStream(
     async function* openAIStream(signal) {
-      const { params, warnings } = prepare(context, request, true);
+      const { params, warnings } = prepare(context, request, true, options);
       const call = openCall({ ...options, signal }, context.timeoutMs, provider);
       const translator = new ChunkTranslator(provider);
       // Every chunk, including those that carry no event (the role chunk), so nothing is lost.

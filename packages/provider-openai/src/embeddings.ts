@@ -4,6 +4,7 @@ import {
   type EmbedRequest,
   type EmbedResult,
   InvalidResponseError,
+  ResolvedCall,
   UnsupportedFeatureError,
   validateEmbedRequest,
 } from '@ply/core';
@@ -30,7 +31,7 @@ export async function embedTexts(
   request: EmbedRequest,
   options: CallOptions = {},
 ): Promise<EmbedResult> {
-  validateEmbedRequest(request);
+  if (!ResolvedCall.of(options)?.validated(request)) validateEmbedRequest(request);
   context.assertReady();
   const provider = context.id;
   if (context.compatibility.unsupported.includes('embeddings')) {

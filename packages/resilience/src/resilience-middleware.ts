@@ -286,7 +286,8 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
   /** One logical call: its deadline starts now, and the fallback chain, if any, wraps it. */
   const logicalCall =
     <T>(hook: 'complete' | 'stream', build: (provider: Provider, next: Next<T>) => Call<T>) =>
-    ({ request, options: call, provider, next }: MiddlewareCall<ChatRequest, T>): T => {
+    (middlewareCall: MiddlewareCall<ChatRequest, T>): T => {
+      const { request, options: call, provider, next } = middlewareCall;
       const startedAt = retry?.clock.now();
       const run = build(provider, next);
       const chain = chainFrom(startedAt)?.[hook] as
@@ -294,9 +295,7 @@ export function resilience(options: ResilienceOptions = {}): Middleware {
         | undefined;
       if (!chain) return run(request, call, startedAt);
       return chain({
-        request,
-        options: call,
-        provider,
+        ...middlewareCall,
         next: (nextRequest = request, nextCall = call) => run(nextRequest, nextCall, startedAt),
       });
     };

@@ -40,6 +40,28 @@ function stack(options: { budgetUsd?: number; onBudgetEvent?: (event: BudgetEven
 const gpt4oMini = (input: number, output: number) => (input * 0.15 + output * 0.6) / 1_000_000;
 
 describe('costTracking', () => {
+  it('never sees a malformed request: the stack refuses it first, naming the field', async () => {
+    // Validation once ran only in the adapter, under the middlewares: this call threw a raw
+    // TypeError from the cost layer's token count.
+    const simulator = createSimulator();
+    const ledger = new UsageLedger();
+    const openai = createOpenAIProvider({
+      apiKey: 'test-key',
+      baseURL: 'http://simulator.invalid/v1',
+      fetch: simulator.fetch,
+    });
+    // The default estimator (tiktoken) reads the messages as an array.
+    const provider = wrapProvider(openai, costTracking({ ledger }));
+    const bad = { model: 'gpt-4o', messages: 'hi' } as never;
+    await expect(provider.complete(bad)).rejects.toMatchObject({
+      code: 'invalid_request',
+      field: 'messages',
+    });
+    await expect(provider.stream(bad).result).rejects.toMatchObject({ field: 'messages' });
+    expect(ledger.entries()).toEqual([]);
+    expect(simulator.log.entries).toEqual([]);
+  });
+
   it('prices a call from the usage the API reported, and records it', async () => {
     const { provider, ledger } = stack();
     const result = await provider.complete({
