@@ -43,6 +43,12 @@ export interface MiddlewareCall<Request, Result> {
  */
 export interface Middleware {
   readonly name: string;
+  /**
+   * A preset of other middlewares: listed in its place, outermost first, instead of hooks
+   * of its own (`resilience()` is retry, breaker, limiter... in the order that makes them
+   * correct). Its hooks, if any, are ignored.
+   */
+  readonly layers?: readonly Middleware[];
   complete?(call: MiddlewareCall<ChatRequest, Promise<ChatResult>>): Promise<ChatResult>;
   stream?(call: MiddlewareCall<ChatRequest, ChatStream>): ChatStream;
   embed?(call: MiddlewareCall<EmbedRequest, Promise<EmbedResult>>): Promise<EmbedResult>;
@@ -62,6 +68,13 @@ const STACK = Symbol.for('ply.providerStack');
 interface Stack {
   base: Provider;
   middlewares: readonly Middleware[];
+}
+
+/** Presets replaced by their layers, recursively, in order. */
+function expandLayers(middlewares: readonly Middleware[]): Middleware[] {
+  return middlewares.flatMap((middleware) =>
+    middleware.layers ? expandLayers(middleware.layers) : [middleware],
+  );
 }
 
 /** The provider under any middlewares `wrapProvider` put around it. */
@@ -118,7 +131,7 @@ export function wrapProvider(provider: Provider, ...middlewares: Middleware[]): 
   });
   const inner = (provider as { [STACK]?: Stack })[STACK];
   const base = inner?.base ?? provider;
-  const all = inner ? [...middlewares, ...inner.middlewares] : middlewares;
+  const all = [...expandLayers(middlewares), ...(inner?.middlewares ?? [])];
   const complete = compose('complete', all);
   const stream = compose('stream', all);
   const embed = compose('embed', all);

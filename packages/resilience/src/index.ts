@@ -25,7 +25,6 @@ export {
   type MemoryCircuitStoreOptions,
 } from './breaker/memory-circuit-store.js';
 export { Bulkhead, type BulkheadOptions } from './bulkhead/bulkhead.js';
-export { canFallBack, type FallbackOptions, fallback } from './fallback/fallback.js';
 export {
   RATE_LIMIT_WINDOWS,
   type RateLimitAcquireOptions,
@@ -39,6 +38,19 @@ export {
   MemoryRateLimitStore,
   type MemoryRateLimitStoreOptions,
 } from './limiter/limiter-memory-store.js';
+export {
+  type CircuitBreakerMiddlewareOptions,
+  circuitBreaker,
+} from './middleware/breaker-middleware.js';
+export { bulkhead } from './middleware/bulkhead-middleware.js';
+export {
+  canFallBack,
+  type FallbackOptions,
+  fallback,
+} from './middleware/fallback-middleware.js';
+export { type RateLimitMiddlewareOptions, rateLimit } from './middleware/limiter-middleware.js';
+export { retry } from './middleware/retry-middleware.js';
+export { type TimeoutOptions, timeout } from './middleware/timeout-middleware.js';
+export { type ResilienceOptions, resilience } from './resilience.js';
 export type { ResilienceEvent, ResilienceEventListener } from './resilience-event.js';
-export { type ResilienceOptions, resilience } from './resilience-middleware.js';
 export * from './retry/index.js';

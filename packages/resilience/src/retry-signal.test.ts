@@ -1,7 +1,7 @@
 import { wrapProvider } from '@ply/core';
 import { InMemoryProvider } from '@ply/core/testing';
 import { describe, expect, it } from 'vitest';
-import { resilience } from './resilience-middleware.js';
+import { resilience } from './resilience.js';
 
 const request = { model: 'echo-1', messages: [{ role: 'user' as const, content: 'hi' }] };
 

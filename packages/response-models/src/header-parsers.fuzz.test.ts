@@ -138,6 +138,15 @@ describe('parseRetryAfter on arbitrary strings', () => {
     );
   });
 
+  // Loose text that Date.parse alone reads as a date (found by a fuzz of the retry policy's
+  // hints, which once parsed the header itself): no wait until 2001, or 2099.
+  it.each(['Sun, 06 Nov 1994 08:49:37 GMT0', 'soon 5', 'Dec 2099', 'a 1'])(
+    '%j gives no wait',
+    (text) => {
+      expect(parseRetryAfter(text, NOW)).toBeUndefined();
+    },
+  );
+
   // Found by the property above: the seconds fit a double, the milliseconds do not.
   it('gives undefined, not Infinity, for delay-seconds past the double range', () => {
     expect(parseRetryAfter(`9${'0'.repeat(306)}`, NOW)).toBeUndefined();

@@ -46,14 +46,28 @@ export class Bulkhead {
   }
 
   async run<T>(fn: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
-    throwIfAborted(options.signal);
-    if (this.#active >= this.#maxConcurrent) await this.#wait(options.signal);
-    else this.#active++;
+    const release = await this.acquire(options.signal);
     try {
       return await fn();
     } finally {
-      this.#handOver();
+      release();
     }
+  }
+
+  /**
+   * Takes a slot, waiting in the queue if there is room there; resolves with the function
+   * that gives it back (once, however often it is called).
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    throwIfAborted(signal);
+    if (this.#active >= this.#maxConcurrent) await this.#wait(signal);
+    else this.#active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#handOver();
+    };
   }
 
   #wait(signal: AbortSignal | undefined): Promise<void> {

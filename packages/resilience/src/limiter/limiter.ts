@@ -12,6 +12,7 @@ import {
   type RateLimitStore,
   RateLimitWaitExceededError,
   systemClock,
+  type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
 import type { ResilienceEvent, ResilienceEventListener } from '../resilience-event.js';
@@ -71,7 +72,13 @@ export type RateLimitAcquireOptions = AcquireCommon &
         /** Reserves its estimated prompt plus its maximum output. */ request: ChatRequest;
         tokens?: never;
       }
-    | { /** Tokens to reserve, already counted. */ tokens: number; request?: never }
+    | {
+        /** Tokens to reserve, already counted (`reservationFor`). */
+        tokens: number;
+        /** The request field to name if they can never fit. Default `tokens`. */
+        field?: string;
+        request?: never;
+      }
   );
 
 /** What a call really used, as `Usage` reports it, or a total. */
@@ -201,11 +208,19 @@ export class RateLimiter {
     this.#onEvent = options.onEvent;
   }
 
-  /** Tokens a request reserves: its estimated prompt plus its maximum output (times `n`). */
-  reservationFor(request: ChatRequest): number {
-    const prompt = this.#estimator.estimateChat(request).tokens;
+  /** What this limiter counts prompts with: a resolved call shares its count with other layers. */
+  get estimator(): TokenEstimator {
+    return this.#estimator;
+  }
+
+  /**
+   * Tokens a request reserves: its estimated prompt plus its maximum output (times `n`).
+   * `prompt` is the prompt's count when already made (a resolved call's `estimate`).
+   */
+  reservationFor(request: ChatRequest, prompt?: TokenEstimate): number {
+    const promptTokens = (prompt ?? this.#estimator.estimateChat(request)).tokens;
     const output = request.maxOutputTokens ?? this.#defaultMaxOutputTokens;
-    return prompt + output * (request.n ?? 1);
+    return promptTokens + output * (request.n ?? 1);
   }
 
   /** The limit in force for a key: the configured one, lowered by what the server said. */
@@ -257,7 +272,7 @@ export class RateLimiter {
       field = options.request.maxOutputTokens === undefined ? 'messages' : 'maxOutputTokens';
     } else {
       tokens = options.tokens as number;
-      field = 'tokens';
+      field = options.field ?? 'tokens';
       if (!(Number.isFinite(tokens) && tokens >= 0)) {
         throw new InvalidRequestError('acquire: `tokens` must be a finite number >= 0', {
           field: 'tokens',

@@ -15,6 +15,6 @@ export {
   type RetryJitter,
   RetryPolicy,
   type RetryPolicyOptions,
-  retry,
+  withRetry,
 } from './retry-policy.js';
-export { parseResetDuration, serverRetryHint } from './server-hint.js';
+export { serverRetryHint } from './server-hint.js';

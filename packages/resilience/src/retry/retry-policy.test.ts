@@ -29,7 +29,7 @@ import {
   type RetryInfo,
   RetryPolicy,
   type RetryPolicyOptions,
-  retry,
+  withRetry,
 } from './retry-policy.js';
 
 const constant = (value: number): Random => ({ next: () => value });
@@ -279,15 +279,16 @@ describe('RetryPolicy server hints', () => {
 
   it('waits for the exhausted x-ratelimit-reset-* dimension', async () => {
     const { clock, policy, events } = setup({ baseDelayMs: 100 });
+    // As the adapter reports the headers: parsed once, into the error's snapshot.
     const { calls, fn } = script(
       clock,
       new RateLimitError('tpm', {
         status: 429,
-        headers: {
-          'x-ratelimit-remaining-requests': '42',
-          'x-ratelimit-reset-requests': '20ms',
-          'x-ratelimit-remaining-tokens': '0',
-          'x-ratelimit-reset-tokens': '6.5s',
+        rateLimit: {
+          remainingRequests: 42,
+          resetRequestsMs: 20,
+          remainingTokens: 0,
+          resetTokensMs: 6_500,
         },
       }),
     );
@@ -719,13 +720,13 @@ function failingWith(make: () => unknown) {
   };
 }
 
-describe('retry() and options', () => {
+describe('withRetry() and options', () => {
   it('runs a one-off policy', async () => {
     const clock = new ManualClock();
     const { calls, fn } = script(clock, new ConnectionError('x'));
     const outcome = await drive(
       clock,
-      retry(fn, { clock, random: createSeededRandom(2), scope: 'svc' }),
+      withRetry(fn, { clock, random: createSeededRandom(2), scope: 'svc' }),
     );
     expect(outcome).toEqual({ ok: true, value: 'ok' });
     expect(calls).toHaveLength(2);

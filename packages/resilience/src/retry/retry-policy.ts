@@ -293,7 +293,7 @@ export class RetryPolicy {
         if (attempt >= this.maxAttempts) throw new GiveUp(failure, 'max-attempts');
 
         const now = this.#clock.now();
-        const hint = serverRetryHint(failure, now);
+        const hint = serverRetryHint(failure);
         if (hint !== undefined && hint > this.maxRetryAfterMs) {
           throw new GiveUp(failure, 'retry-after-exceeds-limit');
         }
@@ -454,7 +454,7 @@ export class RetryPolicy {
 }
 
 /** One-off `new RetryPolicy(options).execute(fn, options)`; share a `budget` across calls. */
-export function retry<T>(
+export function withRetry<T>(
   attemptFn: RetryAttemptFn<T>,
   options: RetryPolicyOptions & RetryExecuteOptions = {},
 ): Promise<T> {

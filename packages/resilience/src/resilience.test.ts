@@ -17,8 +17,8 @@ import { type RunningSimulator, startSimulator } from '@ply/simulator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CircuitBreaker } from './breaker/circuit-breaker.js';
 import { RateLimiter } from './limiter/limiter.js';
+import { type ResilienceOptions, resilience } from './resilience.js';
 import type { ResilienceEvent } from './resilience-event.js';
-import { type ResilienceOptions, resilience } from './resilience-middleware.js';
 
 const ask = (content: string) => ({
   model: 'gpt-4o-mini',
@@ -149,6 +149,29 @@ describe('resilience() against the simulator', () => {
     expect(events.some((event) => event.type === 'breaker-opened')).toBe(true);
     // The circuit is per base URL and model: another model still goes through.
     await expect(provider.complete({ ...ask('other'), model: 'gpt-4o' })).resolves.toBeDefined();
+  });
+
+  it('keys circuits and limits on the endpoint without its credentials', async () => {
+    // The breaker once keyed on the raw base URL: user:secret reached the CircuitOpenError's
+    // message and key, and every breaker event.
+    const events: ResilienceEvent[] = [];
+    const onEvent = (event: ResilienceEvent) => events.push(event);
+    const breaker = new CircuitBreaker({ consecutiveFailures: 1, openMs: 60_000, onEvent });
+    const limiter = new RateLimiter({ rpm: 100, tpm: Number.POSITIVE_INFINITY, onEvent });
+    const openai = createOpenAIProvider({
+      apiKey: 'test-key',
+      baseURL: 'https://user:secret@proxy.example.invalid/v1',
+    });
+    const provider = wrapProvider(openai, resilience({ retry: false, breaker, limiter, onEvent }));
+    await expect(provider.complete(ask('down'))).rejects.toMatchObject({ code: 'connection' });
+    const refused = await provider.complete(ask('refused')).catch((error: unknown) => error);
+    expect(CircuitOpenError.isInstance(refused)).toBe(true);
+    const { key, message } = refused as CircuitOpenError;
+    expect(key).toBe('https://proxy.example.invalid/v1|gpt-4o-mini');
+    const everything = JSON.stringify({ key, message, events });
+    expect(everything).toContain('proxy.example.invalid');
+    expect(everything).not.toContain('secret');
+    expect(everything).not.toContain('user:');
   });
 
   it('does not count invalid requests or 429s against the circuit', async () => {

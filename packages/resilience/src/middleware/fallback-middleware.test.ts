@@ -8,7 +8,7 @@ import {
 import { InMemoryProvider } from '@ply/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { ResilienceEvent } from '../resilience-event.js';
-import { fallback } from './fallback.js';
+import { fallback } from './fallback-middleware.js';
 
 const ask = (content: string) => ({ messages: [{ role: 'user' as const, content }] });
 
