@@ -69,8 +69,7 @@ function notFound(
   context: TargetGrammarContext,
 ): ProviderNotFoundError {
   const known = context.providerIds?.() ?? [];
-  const of = id === target ? '' : `target "${target}": `;
   return new ProviderNotFoundError(
-    `${of}No provider is registered as "${id}". Registered: ${known.length ? known.join(', ') : '(none)'}`,
+    `target "${target}": No provider is registered as "${id}". Registered: ${known.length ? known.join(', ') : '(none)'}`,
   );
 }

@@ -9,6 +9,7 @@ export const PACKAGES_DIR = fileURLToPath(new URL('../../../../packages/', impor
 /** The package folders under packages/, in dependency order (core first). */
 export const PLY_FOLDERS = [
   'core',
+  'models',
   'response-models',
   'provider-openai',
   'resilience',
