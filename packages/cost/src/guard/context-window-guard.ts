@@ -2,10 +2,11 @@ import {
   type ChatRequest,
   ChatStream,
   ContextWindowExceededError,
-  forwardStream,
   type Middleware,
+  type ResolvedCall,
   type TokenEstimate,
   type TokenEstimator,
+  toPlyError,
 } from '@ply/core';
 
 /** The limits of a model, as a catalogue knows them. */
@@ -60,23 +61,36 @@ export function assertFitsContextWindow(
 
 /**
  * A middleware that refuses, before the network, a request whose prompt plus requested
- * output cannot fit the model: the typed error carries the counts and the limit.
+ * output cannot fit the model: the typed error carries the counts and the limit. It counts
+ * the prompt with the call's shared estimate, so no other layer counts it again.
  */
 export function contextWindowGuard(options: ContextWindowGuardOptions): Middleware {
+  const check = (request: ChatRequest, call: ResolvedCall) => {
+    const model = call.target.model;
+    if (model === undefined || options.windowOf(model) === undefined) return;
+    assertFitsContextWindow(request, {
+      ...options,
+      defaultModel: model,
+      prompt: call.estimate(options.estimator),
+    });
+  };
   return {
     name: 'context-window-guard',
-    complete: async ({ request, next }) => {
-      assertFitsContextWindow(request, options);
+    complete: async ({ request, call, next }) => {
+      check(request, call);
       return next();
     },
     // Failures of a stream surface when it is read, as every other stream failure does.
-    stream: ({ request, options: callOptions, next }) =>
-      new ChatStream(
-        async function* guarded(signal) {
-          assertFitsContextWindow(request, options);
-          return yield* forwardStream(next(request, { ...callOptions, signal }));
-        },
-        { signal: callOptions.signal },
-      ),
+    stream: ({ request, options: callOptions, call, next }) => {
+      try {
+        check(request, call);
+      } catch (error) {
+        return ChatStream.failed(
+          toPlyError(error),
+          callOptions.signal ? { signal: callOptions.signal } : {},
+        );
+      }
+      return next();
+    },
   };
 }

@@ -1,6 +1,5 @@
 import {
   type CallMetadata,
-  type ChatRequest,
   type ChatResult,
   ChatStream,
   type CostSummary,
@@ -8,11 +7,12 @@ import {
   hasContent,
   type Middleware,
   type PartialOutput,
-  StreamAggregator,
+  type PlyError,
+  type ResolvedCall,
   type TokenEstimator,
   type Usage,
 } from '@ply/core';
-import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
+import { defaultCatalogue, type ModelCatalogue, type ModelEntry } from '@ply/models';
 import { assertFitsContextWindow } from '../guard/context-window-guard.js';
 import type { UsageLedger } from '../ledger/usage-ledger.js';
 import { calculateCost } from '../pricing/calculate-cost.js';
@@ -41,12 +41,24 @@ export interface CostTrackingOptions {
   contextGuard?: boolean;
   /** Counts prompts for estimates and the guard (default: the tiktoken estimator, exact for text). */
   estimator?: TokenEstimator;
+  /** Prices and limits; default `@ply/models`' built-in catalogue. */
   catalogue?: ModelCatalogue;
   /** The budget scope for "per API key" limits: a name for the key, never the key itself. */
   apiKey?: string;
 }
 
 type Reservation = Awaited<ReturnType<BudgetGate['reserve']>>;
+
+/** What one call holds between its start and its end. */
+interface Tracked {
+  model: string;
+  /** The model's catalogue entry, resolved once (from the call's facts when they are ours). */
+  entry: ModelEntry | undefined;
+  promptTokens: number;
+  reservation: Reservation | undefined;
+  providerId: string;
+  metadata: CallMetadata | undefined;
+}
 
 /**
  * Prices every call from the usage the API reports (at the tier the response names) and
@@ -55,36 +67,42 @@ type Reservation = Awaited<ReturnType<BudgetGate['reserve']>>;
  * ledger, every call is recorded. An aborted or cut stream that showed output settles at
  * an estimate marked as such; a call that failed before any output releases its reservation.
  *
- * A stream that stops early is recorded in the ledger the moment it stops: on an abort,
- * synchronously as the signal fires, so a caller that catches the `AbortedError` finds
- * the entry already there. A consumer that leaves its loop early is settled the same way.
+ * It reads the resolved call: the prompt is counted once for the guard, the estimate and
+ * every other layer that counts it with the same estimator, and the model is resolved
+ * once. A stream that stops early is recorded in the ledger before its caller hears why.
  */
 export function costTracking(options: CostTrackingOptions = {}): Middleware {
   const catalogue = options.catalogue ?? defaultCatalogue;
   const estimator = options.estimator ?? tiktokenEstimator;
   const guard = options.contextGuard ?? true;
-  const windowOf = (model: string) => {
-    const entry = catalogue.resolve(model);
-    if (entry?.contextWindow === undefined) return undefined;
-    return {
-      contextWindow: entry.contextWindow,
-      ...(entry.maxInputTokens === undefined ? {} : { maxInputTokens: entry.maxInputTokens }),
-      ...(entry.maxOutputTokens === undefined ? {} : { maxOutputTokens: entry.maxOutputTokens }),
-    };
-  };
 
-  async function begin(request: ChatRequest, metadata: CallMetadata | undefined, provider: string) {
-    const model = request.model ?? 'unknown';
-    // Counted once, for the guard and the estimate alike.
-    const prompt = estimator.estimateChat(
-      request.model === undefined ? { ...request, model } : request,
-    );
-    if (guard && request.model !== undefined) {
-      assertFitsContextWindow(request, { estimator, windowOf, prompt });
+  async function begin(call: ResolvedCall, metadata: CallMetadata | undefined): Promise<Tracked> {
+    const model = call.target.model ?? 'unknown';
+    const facts = call.target.facts;
+    const entry = catalogue.owns(facts) ? facts : catalogue.resolve(model);
+    const request = call.request as Parameters<typeof estimateCost>[0];
+    const prompt = call.estimate(estimator);
+    if (guard && call.target.model !== undefined && entry?.contextWindow !== undefined) {
+      const window = {
+        contextWindow: entry.contextWindow,
+        ...(entry.maxInputTokens === undefined ? {} : { maxInputTokens: entry.maxInputTokens }),
+      };
+      assertFitsContextWindow(request, {
+        estimator,
+        windowOf: () => window,
+        prompt,
+        defaultModel: model,
+      });
     }
-    const estimate = estimateCost(request, { estimator, catalogue, model, prompt });
+    const estimate = estimateCost(request, {
+      estimator,
+      catalogue,
+      model,
+      prompt,
+      ...(entry ? { entry } : {}),
+    });
     // An unpriced model cannot be budgeted: it is reserved at nothing and shows as unpriced.
-    const reservation: Reservation | undefined = options.budget
+    const reservation = options.budget
       ? await options.budget.reserve({
           ...(metadata ? { metadata } : {}),
           model,
@@ -92,20 +110,33 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
         })
       : undefined;
-    return { model, estimate, reservation, provider };
+    return {
+      model,
+      entry,
+      promptTokens: estimate.promptTokens,
+      reservation,
+      providerId: call.target.providerId,
+      metadata,
+    };
   }
 
-  function price(usage: Usage, model: string, serviceTier: string | undefined): CostSummary {
+  function price(
+    tracked: Tracked,
+    usage: Usage,
+    model: string,
+    serviceTier: string | undefined,
+  ): CostSummary {
+    const sameModel = model === tracked.model && tracked.entry !== undefined;
     const cost = calculateCost(usage, model, {
       ...(serviceTier ? { serviceTier } : {}),
       catalogue,
+      ...(sameModel ? { entry: tracked.entry } : {}),
     });
     return usage.estimated ? { ...cost, estimated: true } : cost;
   }
 
   async function finish(
-    call: Awaited<ReturnType<typeof begin>>,
-    metadata: CallMetadata | undefined,
+    tracked: Tracked,
     outcome: {
       usage: Usage;
       cost: CostSummary;
@@ -116,8 +147,9 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
   ): Promise<void> {
     // The ledger first, synchronously: a stream stopped by an abort is on it before the
     // caller sees the abort (the budget's store may need the network).
+    const { metadata } = tracked;
     options.ledger?.record({
-      provider: call.provider,
+      provider: tracked.providerId,
       model: outcome.model,
       scope: {
         ...(metadata?.user ? { user: metadata.user } : {}),
@@ -131,108 +163,77 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
       stream: outcome.stream,
     });
-    await call.reservation?.settle(outcome.cost.amount ?? 0, { estimated: outcome.cost.estimated });
+    await tracked.reservation?.settle(outcome.cost.amount ?? 0, {
+      estimated: outcome.cost.estimated,
+    });
   }
 
-  /** Usage for output that was shown before a stream stopped: counted by the estimator. */
-  function estimatedUsage(call: Awaited<ReturnType<typeof begin>>, partial: PartialOutput): Usage {
+  /** A finished result, priced at the tier it reports, settled and recorded. */
+  async function completed(tracked: Tracked, result: ChatResult, stream: boolean) {
+    const model = result.model || tracked.model;
+    const cost = price(tracked, result.usage, model, result.meta.serviceTier);
+    await finish(tracked, {
+      usage: result.usage,
+      cost,
+      model,
+      requestId: result.meta.requestId,
+      stream,
+    });
+    return { ...result, cost };
+  }
+
+  /** A stream that stopped early: at an estimate when output was shown (tokens were spent), else released. */
+  function stoppedEarly(tracked: Tracked, partial: PartialOutput | undefined): Promise<void> {
+    if (partial === undefined || !hasContent(partial)) {
+      return tracked.reservation?.release() ?? Promise.resolve();
+    }
     const shown =
       partial.text +
       partial.refusal +
       partial.toolCalls.map((toolCall) => toolCall.arguments).join('');
-    return createUsage({
-      inputTokens: call.estimate.promptTokens,
-      outputTokens: estimator.countText(shown, call.model).tokens,
+    const usage = createUsage({
+      inputTokens: tracked.promptTokens,
+      outputTokens: estimator.countText(shown, tracked.model).tokens,
       estimated: true,
     });
+    const cost = price(tracked, usage, tracked.model, undefined);
+    return finish(tracked, { usage, cost, model: tracked.model, stream: true });
   }
 
   return {
     name: 'cost-tracking',
-    async complete({ request, options: callOptions, provider, next }) {
-      const call = await begin(request, callOptions.metadata, provider.id);
+    async complete({ options: callOptions, call, next }) {
+      const tracked = await begin(call, callOptions.metadata);
       let result: ChatResult;
       try {
         result = await next();
       } catch (error) {
-        await call.reservation?.release();
+        await tracked.reservation?.release();
         throw error;
       }
-      const model = result.model || call.model;
-      const cost = price(result.usage, model, result.meta.serviceTier);
-      await finish(call, callOptions.metadata, {
-        usage: result.usage,
-        cost,
-        model,
-        requestId: result.meta.requestId,
-        stream: false,
-      });
-      return { ...result, cost };
+      return completed(tracked, result, false);
     },
 
-    stream({ request, options: callOptions, provider, next }) {
-      return new ChatStream(
-        async function* tracked(signal) {
-          const call = await begin(request, callOptions.metadata, provider.id);
-          // What arrived from the API so far: the measure of a stream that stops early.
-          const received = new StreamAggregator();
-          let stoppedEarly: Promise<void> | undefined;
-          /** Once: at an estimate when output arrived (tokens were spent), else released. */
-          const stopEarly = (): Promise<void> => {
-            stoppedEarly ??= (async () => {
-              const partial = received.partial();
-              if (!hasContent(partial)) return call.reservation?.release();
-              const usage = estimatedUsage(call, partial);
-              await finish(call, callOptions.metadata, {
-                usage,
-                cost: price(usage, call.model, undefined),
-                model: call.model,
-                stream: true,
-              });
-            })();
-            return stoppedEarly;
-          };
-          // Settled as the abort happens, not when the abort has travelled back up here: the
-          // caller's AbortedError can reach it first. Awaited below; never left unhandled.
-          const onAbort = () => void stopEarly().catch(() => {});
-          signal.addEventListener('abort', onAbort, { once: true });
-          let completed = false;
-          try {
-            const inner = next(request, { ...callOptions, signal });
-            let cost: CostSummary | undefined;
-            try {
-              for await (const event of inner) {
-                received.add(event);
-                yield event;
-                if (event.type === 'usage') {
-                  cost = price(event.usage, call.model, undefined);
-                  yield { type: 'cost', cost, raw: event.raw };
-                }
-              }
-            } catch (error) {
-              await stopEarly();
-              throw error;
-            }
+    stream({ request, options: callOptions, call, next }) {
+      return ChatStream.defer(
+        async (signal) => {
+          const tracked = await begin(call, callOptions.metadata);
+          return next(request, { ...callOptions, signal }).observe({
+            // The cost as soon as the usage is known, at the standard tier; the result
+            // carries the one at the tier the response reported.
+            event: (event) =>
+              event.type === 'usage'
+                ? {
+                    type: 'cost',
+                    cost: price(tracked, event.usage, tracked.model, undefined),
+                    raw: event.raw,
+                  }
+                : undefined,
             // The API finished: the call is billed in full, whatever happens next.
-            signal.removeEventListener('abort', onAbort);
-            completed = true;
-            const result = await inner.result;
-            const model = result.model || call.model;
-            // Priced again with what the result knows (the tier the response reported).
-            cost = price(result.usage, model, result.meta.serviceTier);
-            await finish(call, callOptions.metadata, {
-              usage: result.usage,
-              cost,
-              model,
-              requestId: result.meta.requestId,
-              stream: true,
-            });
-            return { result: { ...result, cost } };
-          } finally {
-            signal.removeEventListener('abort', onAbort);
-            // Left without an error (the consumer stopped pulling): settled like an abort.
-            if (!completed) await stopEarly();
-          }
+            result: (result) => completed(tracked, result, true),
+            error: (error: PlyError) =>
+              stoppedEarly(tracked, (error as { partial?: PartialOutput }).partial),
+          });
         },
         { signal: callOptions.signal },
       );

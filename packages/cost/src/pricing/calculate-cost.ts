@@ -44,6 +44,8 @@ export interface CalculateCostOptions {
   /** The call went through the Batch API: batch rates, whatever `serviceTier` says. */
   batch?: boolean;
   catalogue?: ModelCatalogue;
+  /** The catalogue entry `model` resolves to, when the caller already has it. */
+  entry?: ModelEntry;
   /** The call went to a regional data-residency endpoint: every rate plus 10%. */
   dataResidency?: boolean;
 }
@@ -132,7 +134,7 @@ export function calculateCost(
     });
   }
   const catalogue = options.catalogue ?? defaultCatalogue;
-  const entry = catalogue.resolve(model);
+  const entry = options.entry ?? catalogue.resolve(model);
   const pricingTier = pricingTierFor(options.serviceTier, options.batch);
   const base: Base = {
     model,

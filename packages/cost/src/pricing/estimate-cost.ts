@@ -5,7 +5,7 @@ import {
   type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
-import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
+import { defaultCatalogue, type ModelCatalogue, type ModelEntry } from '@ply/models';
 import {
   type CostBreakdown,
   calculateCost,
@@ -27,6 +27,8 @@ export interface EstimateCostOptions {
   model?: string;
   /** The prompt already counted (for this model), so it is not counted again. */
   prompt?: TokenEstimate;
+  /** The catalogue entry the model resolves to, when the caller already has it. */
+  entry?: ModelEntry;
 }
 
 export interface CostEstimate {
@@ -61,7 +63,7 @@ export function estimateCost(
     estimator.estimateChat(
       request.model === undefined && model !== undefined ? { ...request, model } : request,
     );
-  const entry = catalogue.resolve(model);
+  const entry = options.entry ?? catalogue.resolve(model);
   const perChoice = request.maxOutputTokens ?? entry?.maxOutputTokens;
   const maxOutputTokens = perChoice === undefined ? undefined : perChoice * (request.n ?? 1);
   const serviceTier = options.serviceTier ?? request.serviceTier;
@@ -92,6 +94,7 @@ export function estimateCost(
   });
   const worstCase = calculateCost(usage, model, {
     catalogue,
+    ...(entry ? { entry } : {}),
     serviceTier,
     batch: options.batch,
     dataResidency: options.dataResidency,
