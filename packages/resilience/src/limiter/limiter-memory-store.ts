@@ -84,6 +84,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async adjust(key: string, dimension: string, delta: number, windowMs: number): Promise<void> {
+    this.adjustSync(key, dimension, delta, windowMs);
+  }
+
+  /** The same correction as `adjust`, without the promise. */
+  adjustSync(key: string, dimension: string, delta: number, windowMs: number): void {
     if (!Number.isFinite(delta)) throw new RangeError('adjust: delta must be a finite number');
     if (!(windowMs > 0)) throw new RangeError('adjust: windowMs must be positive');
     if (delta === 0) return;
@@ -107,6 +112,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 
   async exhaust(key: string, dimension: string, untilMs: number): Promise<void> {
+    this.exhaustSync(key, dimension, untilMs);
+  }
+
+  /** The same as `exhaust`, without the promise. */
+  exhaustSync(key: string, dimension: string, untilMs: number): void {
     if (Number.isNaN(untilMs)) throw new RangeError('exhaust: untilMs is NaN');
     const now = this.#clock.now();
     if (untilMs <= now) return;
