@@ -19,6 +19,7 @@ import {
   normalizeLimits,
 } from './budget-limits.js';
 import { type BudgetPeriod, periodBucket } from './budget-period.js';
+import { BudgetThresholds } from './budget-thresholds.js';
 import { MemoryBudgetStore } from './memory-budget-store.js';
 import { fromBudgetUnits, toBudgetUnits } from './units.js';
 import {
@@ -83,13 +84,8 @@ export interface BudgetLimitStatus {
   resetsAt?: number;
 }
 
-interface ThresholdState {
-  expiresAt: number | undefined;
-  rolling: boolean;
-  crossed: Set<number>;
-}
-
 const PRUNE_INTERVAL_MS = 60_000;
+const DONE = Promise.resolve();
 
 /**
  * Hard budgets checked before the network, by scope (global, API key, user, project, tag,
@@ -105,10 +101,11 @@ const PRUNE_INTERVAL_MS = 60_000;
 export class BudgetManager {
   readonly #limits: NormalizedBudgetLimit[];
   readonly #store: BudgetStore;
+  /** The store, when it is in this process and answers at once. */
+  readonly #memory: MemoryBudgetStore | undefined;
   readonly #clock: Clock;
   readonly #onEvent: ((event: BudgetEvent) => void) | undefined;
-  /** Threshold key (`limit index|scope key`) → what was already emitted. */
-  readonly #thresholds = new Map<string, ThresholdState>();
+  readonly #thresholds: BudgetThresholds;
   /** For per-value limits: limit index → shown value → period suffix last seen. */
   readonly #seen = new Map<number, Map<string, string | undefined>>();
   #nextPruneAt = Number.NEGATIVE_INFINITY;
@@ -117,7 +114,9 @@ export class BudgetManager {
     this.#limits = normalizeLimits(options.limits);
     this.#clock = options.clock ?? systemClock;
     this.#store = options.store ?? new MemoryBudgetStore({ clock: this.#clock });
+    this.#memory = this.#store instanceof MemoryBudgetStore ? this.#store : undefined;
     this.#onEvent = options.onEvent;
+    this.#thresholds = new BudgetThresholds(this.#store, this.#clock, (event) => this.#emit(event));
     const rolling = this.#limits.findIndex((limit) => typeof limit.period === 'object');
     if (rolling !== -1 && !supportsRollingWindows(this.#store)) {
       throw new ConfigurationError(
@@ -139,13 +138,17 @@ export class BudgetManager {
    */
   async reserve(request: BudgetReserveRequest): Promise<BudgetReservation> {
     toBudgetUnits(request.amount, 'amount');
-    const applied = limitsForCall(this.#limits, request, this.#clock.now());
+    const now = this.#clock.now();
+    this.#prune(now);
+    const applied = limitsForCall(this.#limits, request, now);
     const scopes = mergeDuplicateScopes(applied.map((entry) => entry.scope));
     const id = randomUUID();
     const decision: WindowedBudgetDecision =
       scopes.length === 0
         ? { reserved: true }
-        : await this.#store.reserve(id, request.amount, scopes);
+        : this.#memory
+          ? this.#memory.reserveSync(id, request.amount, scopes)
+          : await this.#store.reserve(id, request.amount, scopes);
     if (!decision.reserved) {
       this.#emit({
         type: 'budget-exceeded',
@@ -166,13 +169,15 @@ export class BudgetManager {
     }
     this.#remember(applied);
     const degraded = decision.degraded === true;
-    this.#emit({
-      type: 'budget-reserved',
-      reservationId: id,
-      amount: request.amount,
-      scopes: scopes.map((scope) => scope.scope),
-      degraded,
-    });
+    if (this.#onEvent) {
+      this.#emit({
+        type: 'budget-reserved',
+        reservationId: id,
+        amount: request.amount,
+        scopes: scopes.map((scope) => scope.scope),
+        degraded,
+      });
+    }
     return this.#reservation(id, request.amount, scopes, applied, degraded);
   }
 
@@ -227,16 +232,32 @@ export class BudgetManager {
     applied: AppliedLimit[],
     degraded: boolean,
   ): BudgetReservation {
-    let finishing: Promise<void> | undefined;
-    const scopeNames = scopes.map((scope) => scope.scope);
-    const finish = (work: () => Promise<void>): Promise<void> => {
-      if (!finishing) {
-        finishing = work().catch((error: unknown) => {
-          finishing = undefined;
-          throw error;
-        });
+    let finished: Promise<void> | undefined;
+    const scopeNames = () => scopes.map((scope) => scope.scope);
+    /** Runs once (a failed attempt may be tried again); a store in memory takes it at once. */
+    const finish = (
+      inMemory: (store: MemoryBudgetStore) => void,
+      inStore: () => Promise<void>,
+      after: () => Promise<void> | undefined,
+    ): Promise<void> => {
+      if (finished) return finished;
+      if (this.#memory) {
+        try {
+          if (scopes.length > 0) inMemory(this.#memory);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        finished = after() ?? DONE;
+        return finished;
       }
-      return finishing;
+      finished = (async () => {
+        if (scopes.length > 0) await inStore();
+        await after();
+      })().catch((error: unknown) => {
+        finished = undefined;
+        throw error;
+      });
+      return finished;
     };
     return {
       id,
@@ -249,74 +270,41 @@ export class BudgetManager {
         } catch (error) {
           return Promise.reject(error);
         }
-        return finish(async () => {
-          if (scopes.length > 0) await this.#store.settle(id, actual);
-          this.#emit({
-            type: 'budget-settled',
-            reservationId: id,
-            reserved: amount,
-            actual,
-            estimated: options.estimated === true,
-            scopes: scopeNames,
-          });
-          await this.#checkThresholds(applied);
-        });
+        return finish(
+          (store) => store.settleSync(id, actual),
+          () => this.#store.settle(id, actual),
+          () => {
+            if (this.#onEvent) {
+              this.#emit({
+                type: 'budget-settled',
+                reservationId: id,
+                reserved: amount,
+                actual,
+                estimated: options.estimated === true,
+                scopes: scopeNames(),
+              });
+            }
+            return this.#thresholds.afterSettlement(applied);
+          },
+        );
       },
       release: () =>
-        finish(async () => {
-          if (scopes.length > 0) await this.#store.release(id);
-          this.#emit({ type: 'budget-released', reservationId: id, amount, scopes: scopeNames });
-        }),
+        finish(
+          (store) => store.releaseSync(id),
+          () => this.#store.release(id),
+          () => {
+            if (this.#onEvent) {
+              this.#emit({
+                type: 'budget-released',
+                reservationId: id,
+                amount,
+                scopes: scopeNames(),
+              });
+            }
+            return undefined;
+          },
+        ),
     };
-  }
-
-  /** Emits each threshold the settlement carried spending to or past. */
-  async #checkThresholds(applied: AppliedLimit[]): Promise<void> {
-    const now = this.#clock.now();
-    this.#prune(now);
-    await Promise.all(
-      applied.map(async ({ limitIndex, config, scope }) => {
-        if (config.limit === 0 || config.softThresholds.length === 0) return;
-        const key = `${limitIndex}|${scope.scope}`;
-        const known = this.#thresholds.get(key);
-        // A calendar period never un-crosses a line: once all are crossed, nothing to read.
-        if (known && !known.rolling && known.crossed.size === config.softThresholds.length) return;
-        let spent: number;
-        try {
-          spent = await this.#store.spent(scope.scope);
-        } catch {
-          return; // Thresholds are advisory: an unreachable store must not fail a settlement.
-        }
-        let state = this.#thresholds.get(key);
-        if (!state) {
-          state = {
-            expiresAt: scope.expiresAt,
-            rolling: scope.windowMs !== undefined,
-            crossed: new Set(),
-          };
-          this.#thresholds.set(key, state);
-        }
-        const spentUnits = toBudgetUnits(spent, 'spent');
-        const limitUnits = toBudgetUnits(config.limit, 'limit');
-        for (const threshold of config.softThresholds) {
-          const reached = spentUnits >= Math.round(threshold * limitUnits);
-          if (!reached) {
-            // A rolling window forgets old spending, so it can cross the same line again.
-            if (state.rolling) state.crossed.delete(threshold);
-            continue;
-          }
-          if (state.crossed.has(threshold)) continue;
-          state.crossed.add(threshold);
-          this.#emit({
-            type: 'budget-threshold',
-            scope: scope.scope,
-            threshold,
-            spent,
-            limit: config.limit,
-          });
-        }
-      }),
-    );
   }
 
   #remember(applied: AppliedLimit[]): void {
@@ -331,13 +319,10 @@ export class BudgetManager {
     }
   }
 
-  /** Forgets threshold state and seen values of calendar periods that ended. */
+  /** Forgets the values seen in calendar periods that ended. */
   #prune(now: number): void {
     if (now < this.#nextPruneAt) return;
     this.#nextPruneAt = now + PRUNE_INTERVAL_MS;
-    for (const [key, state] of this.#thresholds) {
-      if (state.expiresAt !== undefined && now >= state.expiresAt) this.#thresholds.delete(key);
-    }
     this.#limits.forEach((config, index) => {
       if (config.period === 'total' || typeof config.period === 'object') return;
       const suffix = periodBucket(config.period, now).suffix;

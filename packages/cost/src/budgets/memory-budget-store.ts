@@ -57,6 +57,15 @@ export class MemoryBudgetStore implements WindowedBudgetStore {
     amount: number,
     scopes: readonly WindowedBudgetScopeLimit[],
   ): Promise<WindowedBudgetDecision> {
+    return this.reserveSync(reservationId, amount, scopes);
+  }
+
+  /** The same decision as `reserve`, without the promise. */
+  reserveSync(
+    reservationId: string,
+    amount: number,
+    scopes: readonly WindowedBudgetScopeLimit[],
+  ): WindowedBudgetDecision {
     const units = toBudgetUnits(amount, 'amount');
     const normalized = normalizeScopes(scopes);
     const now = this.#clock.now();
@@ -104,15 +113,29 @@ export class MemoryBudgetStore implements WindowedBudgetStore {
    * the reservation or below it. A scope whose period ended meanwhile is left alone.
    */
   async settle(reservationId: string, actualAmount: number): Promise<void> {
-    const units = toBudgetUnits(actualAmount, 'actualAmount');
-    this.#finish(reservationId, units);
+    this.settleSync(reservationId, actualAmount);
+  }
+
+  /** The same as `settle`, without the promise. */
+  settleSync(reservationId: string, actualAmount: number): void {
+    this.#finish(reservationId, toBudgetUnits(actualAmount, 'actualAmount'));
   }
 
   async release(reservationId: string): Promise<void> {
     this.#finish(reservationId, undefined);
   }
 
+  /** The same as `release`, without the promise. */
+  releaseSync(reservationId: string): void {
+    this.#finish(reservationId, undefined);
+  }
+
   async spent(scope: string): Promise<number> {
+    return this.spentSync(scope);
+  }
+
+  /** The same as `spent`, without the promise. */
+  spentSync(scope: string): number {
     const state = this.#live(scope, this.#clock.now());
     return state ? fromBudgetUnits(state.settled + state.reserved) : 0;
   }
