@@ -64,21 +64,43 @@ export function responseMetadata(headers: Headers): ResponseMetadata {
   return meta;
 }
 
+/**
+ * The snapshot of a successful response. The reset durations are parsed the first time
+ * someone reads them (own, enumerable getters): a limiter learning from every response
+ * needs them only when a dimension ran out.
+ */
 function rateLimitFromHeaders(headers: Headers): RateLimitSnapshot | undefined {
-  const reset = (name: string) => {
-    const value = headers.get(name);
-    return value === null ? undefined : parseDuration(value);
+  const snapshot: RateLimitSnapshot = {};
+  const number = (field: keyof RateLimitSnapshot, name: string) => {
+    const value = parseHeaderNumber(headers.get(name));
+    if (value !== undefined) snapshot[field] = value;
   };
-  const family = (suffix: string) => ({
-    limit: parseHeaderNumber(headers.get(`x-ratelimit-limit-${suffix}`)),
-    remaining: parseHeaderNumber(headers.get(`x-ratelimit-remaining-${suffix}`)),
-    resetMs: reset(`x-ratelimit-reset-${suffix}`),
-  });
-  return rateLimitSnapshot({
-    requests: family('requests'),
-    tokens: family('tokens'),
-    families: {},
-  });
+  const reset = (field: 'resetRequestsMs' | 'resetTokensMs', name: string) => {
+    const text = headers.get(name);
+    if (text === null) return;
+    const once = { parsed: false, value: undefined as number | undefined };
+    Object.defineProperty(snapshot, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        if (!once.parsed) {
+          once.parsed = true;
+          once.value = parseDuration(text);
+        }
+        return once.value;
+      },
+      set(value: number | undefined) {
+        Object.defineProperty(snapshot, field, { value, enumerable: true, writable: true });
+      },
+    });
+  };
+  number('limitRequests', 'x-ratelimit-limit-requests');
+  number('remainingRequests', 'x-ratelimit-remaining-requests');
+  reset('resetRequestsMs', 'x-ratelimit-reset-requests');
+  number('limitTokens', 'x-ratelimit-limit-tokens');
+  number('remainingTokens', 'x-ratelimit-remaining-tokens');
+  reset('resetTokensMs', 'x-ratelimit-reset-tokens');
+  return Object.keys(snapshot).length > 0 ? snapshot : undefined;
 }
 
 /** Everything the headers say, retry hints included: for errors, where the hints matter. */

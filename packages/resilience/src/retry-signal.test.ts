@@ -22,7 +22,7 @@ describe('resilience() and the abort signal it passes down', () => {
     const options = await optionsSeen({ maxAttempts: 3 });
     expect(options?.signal).toBeUndefined();
     // The idempotency key still goes down, the same for every attempt.
-    expect(options?.headers?.['Idempotency-Key']).toMatch(/^ply-[0-9a-f]{32}$/);
+    expect(options?.headers?.['Idempotency-Key']).toMatch(/^ply-[0-9a-f]{16}[0-9a-z]+$/);
   });
 
   it('passes one when a deadline, an attempt timeout or the caller can abort the call', async () => {

@@ -29,9 +29,11 @@ export interface CallTarget {
 
 /** What every call of one logical call shares, fallbacks to other providers included. */
 class LogicalCall {
-  readonly #shared = new Map<object, unknown>();
+  /** Made on first use: most calls share nothing, or one value. */
+  #shared: Map<object, unknown> | undefined;
 
   shared<T>(key: object, init: () => T): T {
+    this.#shared ??= new Map();
     if (this.#shared.has(key)) return this.#shared.get(key) as T;
     const value = init();
     this.#shared.set(key, value);

@@ -94,26 +94,25 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
         defaultModel: model,
       });
     }
-    const estimate = estimateCost(request, {
-      estimator,
-      catalogue,
-      model,
-      prompt,
-      ...(entry ? { entry } : {}),
-    });
+    // The worst case is priced only to reserve it.
+    const budget = options.budget;
+    const amount = budget
+      ? (estimateCost(request, { estimator, catalogue, model, prompt, ...(entry ? { entry } : {}) })
+          .worstCase.amount ?? 0)
+      : 0;
     // An unpriced model cannot be budgeted: it is reserved at nothing and shows as unpriced.
-    const reservation = options.budget
-      ? await options.budget.reserve({
+    const reservation = budget
+      ? await budget.reserve({
           ...(metadata ? { metadata } : {}),
           model,
-          amount: estimate.worstCase.amount ?? 0,
+          amount,
           ...(options.apiKey ? { apiKey: options.apiKey } : {}),
         })
       : undefined;
     return {
       model,
       entry,
-      promptTokens: estimate.promptTokens,
+      promptTokens: prompt.tokens,
       reservation,
       providerId: call.target.providerId,
       metadata,

@@ -42,7 +42,21 @@ export interface ChatRules {
   toolResultUnderFunctionName: boolean;
 }
 
+/** Rules by model name, kept: a call counts with the rules of one of a few models. */
+const known = new Map<string | undefined, ChatRules>();
+const KEPT = 1_000;
+
 export function chatRules(model: string | undefined): ChatRules {
+  let rules = known.get(model);
+  if (rules === undefined) {
+    rules = rulesOf(model);
+    if (known.size >= KEPT) known.clear();
+    known.set(model, rules);
+  }
+  return rules;
+}
+
+function rulesOf(model: string | undefined): ChatRules {
   const encoding = encodingForModel(model);
   const base = baseModelName(model ?? '');
   const reasoning = /^(o[1-9]|gpt-[5-9]|gpt-\d\d)/.test(base);

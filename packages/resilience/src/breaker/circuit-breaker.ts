@@ -65,6 +65,8 @@ export interface CircuitBreakerJSON {
 export class CircuitBreaker {
   readonly config: CircuitBreakerConfig;
   readonly #store: BreakerCircuitStore;
+  /** The store, when it is in this process and answers at once. */
+  readonly #memory: MemoryCircuitStore | undefined;
   readonly #classify: BreakerErrorClassifier;
   readonly #onEvent: ResilienceEventListener | undefined;
   readonly #onStoreError: CircuitBreakerOptions['onStoreError'];
@@ -75,6 +77,7 @@ export class CircuitBreaker {
     const { store, clock, classify, onEvent, onStoreError, ...config } = options;
     this.config = resolveCircuitBreakerConfig(config);
     this.#store = store ?? new MemoryCircuitStore(clock ? { clock } : {});
+    this.#memory = this.#store instanceof MemoryCircuitStore ? this.#store : undefined;
     this.#classify = classify ?? classifyBreakerError;
     this.#onEvent = onEvent;
     this.#onStoreError = onStoreError;
@@ -102,7 +105,9 @@ export class CircuitBreaker {
    * @throws CircuitOpenError when the circuit is open, isolated or out of probe slots.
    */
   async admit(key: string): Promise<CircuitPermit> {
-    const decision: CircuitAdmission = await this.#store.admit(key, this.config);
+    const decision: CircuitAdmission = this.#memory
+      ? this.#memory.admitSync(key, this.config)
+      : await this.#store.admit(key, this.config);
     if (decision.admitted) {
       const state = decision.state ?? (decision.lease === undefined ? 'closed' : 'half-open');
       this.#observeState(key, state);
@@ -134,7 +139,10 @@ export class CircuitBreaker {
       if (lease !== undefined && this.#store.release) await this.#store.release(key, lease);
       return;
     }
-    this.#observe(key, await this.#store.record(key, outcome, this.config, lease));
+    const details = this.#memory
+      ? this.#memory.recordSync(key, outcome, this.config, lease)
+      : await this.#store.record(key, outcome, this.config, lease);
+    this.#observe(key, details);
   }
 
   /** Records a thrown error, classified as by `execute`. */

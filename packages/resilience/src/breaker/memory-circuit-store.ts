@@ -48,6 +48,11 @@ export class MemoryCircuitStore implements BreakerCircuitStore {
   }
 
   async admit(key: string, config: CircuitBreakerConfig): Promise<CircuitAdmission> {
+    return this.admitSync(key, config);
+  }
+
+  /** The same decision as `admit`, without the promise. */
+  admitSync(key: string, config: CircuitBreakerConfig): CircuitAdmission {
     const now = this.#clock.now();
     const circuit = this.#circuits.get(key);
     if (!circuit) return { admitted: true, state: 'closed' };
@@ -83,6 +88,16 @@ export class MemoryCircuitStore implements BreakerCircuitStore {
     config: CircuitBreakerConfig,
     lease?: string,
   ): Promise<CircuitDetails> {
+    return this.recordSync(key, outcome, config, lease);
+  }
+
+  /** The same as `record`, without the promise. */
+  recordSync(
+    key: string,
+    outcome: 'success' | 'failure',
+    config: CircuitBreakerConfig,
+    lease?: string,
+  ): CircuitDetails {
     const now = this.#clock.now();
     let circuit = this.#circuits.get(key);
     if (!circuit) {

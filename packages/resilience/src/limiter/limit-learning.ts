@@ -28,12 +28,13 @@ export class LimitLearning {
     };
     let pending: Promise<void> | undefined;
     try {
+      // Resets are read only when a dimension ran out: parsing them costs.
       const requests = this.#learn(
         state,
         'requests',
         snapshot.limitRequests,
         snapshot.remainingRequests,
-        snapshot.resetRequestsMs,
+        () => snapshot.resetRequestsMs,
       );
       const tokens = () =>
         this.#learn(
@@ -41,7 +42,7 @@ export class LimitLearning {
           'tokens',
           snapshot.limitTokens,
           snapshot.remainingTokens,
-          snapshot.resetTokensMs,
+          () => snapshot.resetTokensMs,
         );
       pending = requests ? requests.then(tokens) : tokens();
     } catch (error) {
@@ -91,7 +92,7 @@ export class LimitLearning {
     dimension: 'requests' | 'tokens',
     limit: number | undefined,
     remaining: number | undefined,
-    resetMs: number | undefined,
+    resetOf: () => number | undefined,
   ): Promise<void> | undefined {
     const { key } = state;
     const learnedLimit = limit !== undefined && Number.isFinite(limit) && limit > 0;
@@ -113,6 +114,7 @@ export class LimitLearning {
     }
     const windowMs = RATE_LIMIT_WINDOWS[dimension];
     if (remaining === 0) {
+      const resetMs = resetOf();
       const reset = resetMs !== undefined && resetMs > 0 ? resetMs : windowMs;
       const exhausting = this.#limiter.exhaust(
         key,
