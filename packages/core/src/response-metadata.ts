@@ -11,6 +11,11 @@ export interface RateLimitSnapshot {
 
 /** Facts about a response that are not its content. */
 export interface ResponseMetadata {
+  /**
+   * The id of the provider that answered, when a fallback moved the call to another one
+   * than it was addressed to (the registry id of the alternative).
+   */
+  providerId?: string;
   /** The response's own id (`chatcmpl-...`). */
   id?: string;
   /** `x-request-id`. */

@@ -142,13 +142,15 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       model: string;
       requestId?: string | undefined;
       stream: boolean;
+      /** Who answered, when a fallback moved the call. */
+      providerId?: string;
     },
   ): Promise<void> {
     // The ledger first, synchronously: a stream stopped by an abort is on it before the
     // caller sees the abort (the budget's store may need the network).
     const { metadata } = tracked;
     options.ledger?.record({
-      provider: tracked.providerId,
+      provider: outcome.providerId ?? tracked.providerId,
       model: outcome.model,
       scope: {
         ...(metadata?.user ? { user: metadata.user } : {}),
@@ -177,6 +179,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       model,
       requestId: result.meta.requestId,
       stream,
+      ...(result.meta.providerId ? { providerId: result.meta.providerId } : {}),
     });
     return { ...result, cost };
   }

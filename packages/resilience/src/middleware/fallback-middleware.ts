@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   type ChatRequest,
+  type ChatResult,
   ChatStream,
   type Middleware,
   type MiddlewareCall,
@@ -57,15 +58,24 @@ export function fallback(options: FallbackOptions): Middleware {
   const describe = (call: Call<unknown>) =>
     `${call.call.target.providerId}:${call.call.target.model ?? '(default)'}`;
 
-  /** The call to the chain's `index`-th target: the first is the call's own `next`. */
-  function attempt<T>(call: Call<T>, index: number, callOptions: CallOptions): T {
-    if (index === 0) return call.next(call.request, callOptions);
+  /**
+   * The call to the chain's `index`-th target (the first is the call's own `next`), and the
+   * provider id its answer is marked with.
+   */
+  function attempt<T>(call: Call<T>, index: number, callOptions: CallOptions): [T, string?] {
+    if (index === 0) return [call.next(call.request, callOptions)];
     const { providerId, provider, model } = options.registry.resolve(
       options.chain[index - 1] as string,
     );
     const request = model === undefined ? call.request : { ...call.request, model };
-    return call.nextOn({ provider, providerId }, request, callOptions);
+    return [call.nextOn({ provider, providerId }, request, callOptions), providerId];
   }
+
+  /** An answer from an alternative says which provider gave it (the ledger records it). */
+  const markAnswered = (result: ChatResult, providerId: string | undefined) => {
+    if (providerId !== undefined) result.meta.providerId = providerId;
+    return result;
+  };
 
   const moving = (call: Call<unknown>, index: number, failure: PlyError, signal?: AbortSignal) =>
     index < options.chain.length && shouldFallBack(failure) && !signal?.aborted;
@@ -76,7 +86,8 @@ export function fallback(options: FallbackOptions): Middleware {
       let from = describe(call);
       for (let index = 0; ; index++) {
         try {
-          return await attempt(call, index, call.options);
+          const [pending, providerId] = attempt(call, index, call.options);
+          return markAnswered(await pending, providerId);
         } catch (error) {
           const failure = toPlyError(error);
           if (!moving(call, index, failure, call.options.signal)) throw failure;
@@ -92,11 +103,13 @@ export function fallback(options: FallbackOptions): Middleware {
         async (signal) => {
           let from = describe(call);
           for (let index = 0; ; index++) {
-            const stream = attempt(call, index, { ...call.options, signal });
+            const [stream, providerId] = attempt(call, index, { ...call.options, signal });
             try {
               // Until its first content event a stream may still move to another target.
               await stream.opened();
-              return stream;
+              return providerId === undefined
+                ? stream
+                : stream.observe({ result: (result) => markAnswered(result, providerId) });
             } catch (error) {
               const failure = toPlyError(error);
               if (!moving(call, index, failure, signal)) throw failure;

@@ -15,6 +15,7 @@ export const PLY_FOLDERS = [
   'resilience',
   'cost',
   'simulator',
+  'client',
 ] as const;
 
 export interface Manifest {

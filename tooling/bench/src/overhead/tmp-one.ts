@@ -1,0 +1,14 @@
+import { ProviderRegistry, wrapProvider, type Middleware } from '@ply/core';
+import { OpenAIProvider } from '@ply/provider-openai';
+import { CircuitBreaker, circuitBreaker, retry } from '@ply/resilience';
+import { fakeFetch } from './fixed-answer-transports.ts';
+const t = fakeFetch();
+const which = process.argv[2];
+const mw: Middleware[] = which === 'breaker' ? [circuitBreaker(new CircuitBreaker({ consecutiveFailures: 5 }))] : which === 'retry' ? [retry({ maxAttempts: 3 })] : [];
+const registry = new ProviderRegistry().register('openai', wrapProvider(new OpenAIProvider({ apiKey: 'x', baseURL: t.baseURL, fetch: t.fetch! }), ...mw));
+const messages = [{ role: 'user' as const, content: 'How fast is the stack?' }];
+const N = Number(process.argv[3] ?? 60000);
+for (let i = 0; i < 2000; i++) await registry.complete('openai:gpt-4o-mini', { messages });
+const s = performance.now();
+for (let i = 0; i < N; i++) await registry.complete('openai:gpt-4o-mini', { messages });
+console.log(which, (((performance.now() - s) * 1000) / N).toFixed(1), 'µs');
