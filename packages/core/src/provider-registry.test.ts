@@ -163,6 +163,21 @@ describe('ProviderRegistry targets', () => {
     );
   });
 
+  it('says where a target goes without calling it, free of credentials', () => {
+    const memory = Object.assign(new InMemoryProvider({ id: 'memory' }), {
+      baseURL: 'https://user:secret@proxy.example.com/v1',
+      defaultModel: 'mem-1',
+    });
+    const registry = new ProviderRegistry().register('edge', wrapProvider(memory));
+    expect(registry.target('edge')).toMatchObject({
+      providerId: 'edge',
+      model: 'mem-1',
+      endpoint: 'https://proxy.example.com/v1',
+      deployment: 'https://proxy.example.com/v1|mem-1',
+    });
+    expect(registry.target('edge:mem-2').deployment).toBe('https://proxy.example.com/v1|mem-2');
+  });
+
   it('addresses the call to the id it is registered under', async () => {
     const seen: string[] = [];
     const provider = wrapProvider(new InMemoryProvider({ id: 'memory' }), {

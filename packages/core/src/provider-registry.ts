@@ -1,4 +1,4 @@
-import { ResolvedCall } from './call/resolved-call.js';
+import { type CallTarget, ResolvedCall } from './call/resolved-call.js';
 import { parseTarget } from './call/target-grammar.js';
 import type { CallOptions } from './call-options.js';
 import type { ChatStream } from './chat-stream.js';
@@ -138,6 +138,16 @@ export class ProviderRegistry {
   resolve(target: string): ResolvedTarget {
     const { providerId, model } = parseTarget(target, this.#grammar);
     return { providerId, provider: this.#registration(providerId, target).provider, model };
+  }
+
+  /**
+   * Where a call to `target` would go, without making one: the provider, the model (its
+   * default when the target names none), the credential-free endpoint and deployment
+   * policies key on, the model facts.
+   */
+  target(target: string): CallTarget {
+    const { providerId, provider, model } = this.resolve(target);
+    return ResolvedCall.targetOf(provider, providerId, model ?? provider.defaultModel);
   }
 
   /** Resolves every id of a fallback chain up front, so a typo fails before the first call. */

@@ -7,7 +7,7 @@ import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { answerUpstream } from './answer-upstream.js';
 import { chatResultToWire } from './chat-result-to-wire.js';
 import { gatewayCallOptions } from './gateway-call-options.js';
-import { type GatewayTarget, resolveTarget } from './resolve-target.js';
+import { type GatewayTarget, gatewayTarget } from './gateway-target.js';
 import { streamToChunks } from './stream-to-chunks.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import { type WireChatRequest, wireToChatRequest } from './wire-to-chat-request.js';
@@ -25,7 +25,7 @@ export async function handleChatCompletions(
   maxBodyBytes: number,
 ): Promise<void> {
   const wire = wireToChatRequest(await readJsonBody(request, maxBodyBytes));
-  const target = resolveTarget(stack.registry, stack.config.defaultTarget, wire.model);
+  const target = gatewayTarget(stack, wire.model);
   await answerUpstream(response, (signal) => {
     const options = gatewayCallOptions(signal, wire.request.user);
     return wire.stream

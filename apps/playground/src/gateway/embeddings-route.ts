@@ -3,10 +3,9 @@ import { type EmbedRequest, validateEmbedRequest } from '@ply/core';
 import type { CreateEmbeddingResponse } from '@ply/response-models';
 import { readJsonBody, sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
-import { parseTarget } from '../stack/target.js';
 import { answerUpstream } from './answer-upstream.js';
 import { gatewayCallOptions } from './gateway-call-options.js';
-import { resolveTarget } from './resolve-target.js';
+import { gatewayTarget } from './gateway-target.js';
 import { upstreamHeaders } from './upstream-headers.js';
 import {
   describe,
@@ -74,10 +73,12 @@ export async function handleEmbeddings(
   maxBodyBytes: number,
 ): Promise<void> {
   const wire = embedRequestOf(await readJsonBody(request, maxBodyBytes));
+  // Without a model, the default target's provider and its own embedding model: the
+  // default target names a chat model.
   const target =
     wire.model === undefined
-      ? parseTarget(stack.config.defaultTarget).providerId
-      : resolveTarget(stack.registry, stack.config.defaultTarget, wire.model).target;
+      ? gatewayTarget(stack, undefined).providerId
+      : gatewayTarget(stack, wire.model).target;
   await answerUpstream(response, async (signal) => {
     const result = await stack.registry.embed(
       target,

@@ -3,7 +3,7 @@ import type { ModelInfo } from '@ply/core';
 import type { ListModelsResponse, Model } from '@ply/response-models';
 import { sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
-import { resolveTarget } from './resolve-target.js';
+import { gatewayTarget } from './gateway-target.js';
 
 /** A model as the gateway names it: `provider:model`, owned by the provider that serves it. */
 function modelToWire(providerId: string, info: ModelInfo): Model {
@@ -43,7 +43,7 @@ export async function handleRetrieveModel(
   response: ServerResponse,
   id: string,
 ): Promise<void> {
-  const { providerId, model } = resolveTarget(stack.registry, stack.config.defaultTarget, id);
+  const { providerId, model } = gatewayTarget(stack, id);
   const info = await stack.registry.get(providerId).getModel(model ?? id);
   sendJson(response, 200, modelToWire(providerId, info));
 }

@@ -1,11 +1,6 @@
-import { type Provider, ProviderRegistry, redactSecrets, wrapProvider } from '@ply/core';
-import {
-  type BudgetEvent,
-  BudgetManager,
-  costTracking,
-  tiktokenEstimator,
-  UsageLedger,
-} from '@ply/cost';
+import { createPlyClient, type PlyClient } from '@ply/client';
+import { type Provider, type ProviderRegistry, parseTarget, redactSecrets } from '@ply/core';
+import { type BudgetEvent, BudgetManager, tiktokenEstimator, UsageLedger } from '@ply/cost';
 import { createAzureOpenAIProvider, OpenAIProvider } from '@ply/provider-openai';
 import {
   CircuitBreaker,
@@ -13,7 +8,6 @@ import {
   RATE_LIMIT_WINDOWS,
   RateLimiter,
   type ResilienceEvent,
-  resilience,
 } from '@ply/resilience';
 import { createSimulator, type Simulator } from '@ply/simulator';
 import type { PlaygroundConfig, ProviderConfig } from '../config/playground-config.js';
@@ -29,6 +23,8 @@ export interface ProviderSummary {
   id: string;
   kind: ProviderConfig['kind'];
   baseURL: string;
+  /** Where its calls go, as the limiter keys them: the base URL without credentials. */
+  endpoint: string;
 }
 
 /** One limiter dimension for a key: the client's window, and what the server last said. */
@@ -53,13 +49,14 @@ export type StackEvent =
   | { type: 'budget'; event: BudgetEvent };
 
 /**
- * The whole ply stack, wired the way we recommend: each provider in the registry runs
- * through cost tracking (budget reserved before the network, ledger after), then
- * resilience (retry with a budget, circuit breaker, RPM/TPM limiter sharing cost's
- * tiktoken estimator). The playground's UI, gateway and CLI all call through it.
+ * The whole ply stack, wired the way we recommend, by `@ply/client`: each provider in the
+ * registry runs through cost tracking (budget reserved before the network, ledger after),
+ * then retry with a budget, circuit breaker and RPM/TPM limiter sharing cost's tiktoken
+ * estimator. The playground's UI, gateway and CLI all call through it.
  */
 export interface PlaygroundStack {
   readonly config: PlaygroundConfig;
+  readonly client: PlyClient;
   readonly registry: ProviderRegistry;
   /** The embedded simulator: the default provider, and where faults are injected. */
   readonly simulator: Simulator;
@@ -119,20 +116,36 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
     maxWaitMs: 30_000,
     onEvent: onResilience,
   });
-  const layers = [
-    costTracking({ budget, ledger, estimator: tiktokenEstimator }),
-    resilience({ retry: config.retry, breaker, limiter, onEvent: onResilience }),
-  ];
-
-  const registry = new ProviderRegistry();
   const secrets = config.providers.flatMap(secretsOf);
-  const providers: ProviderSummary[] = [];
-  for (const entry of config.providers) {
-    const base = baseProvider(entry, simulator, secrets);
-    registry.register(entry.id, wrapProvider(base, ...layers));
-    const baseURL = base.baseURL === undefined ? '' : publicURL(base.baseURL, secrets);
-    providers.push({ id: entry.id, kind: entry.kind, baseURL });
-  }
+  const bases = config.providers.map((entry) => ({
+    entry,
+    provider: baseProvider(entry, simulator, secrets),
+  }));
+  const ids = config.providers.map((entry) => entry.id);
+  const defaultProvider = parseTarget(config.defaultTarget, {
+    isProvider: (id) => ids.includes(id),
+  }).providerId;
+  const client = createPlyClient({
+    providers: Object.fromEntries(bases.map(({ entry, provider }) => [entry.id, provider])),
+    defaultProvider,
+    retry: config.retry,
+    breaker,
+    limits: limiter,
+    budget,
+    ledger,
+    estimator: tiktokenEstimator,
+    // The retry policy's decisions; the breaker, limiter and budget report to their own.
+    onEvent: ({ source, event }) => {
+      if (source === 'resilience') onResilience(event);
+    },
+  });
+  const registry = client.registry;
+  const providers: ProviderSummary[] = bases.map(({ entry, provider }) => ({
+    id: entry.id,
+    kind: entry.kind,
+    baseURL: provider.baseURL === undefined ? '' : publicURL(provider.baseURL, secrets),
+    endpoint: registry.target(entry.id).endpoint,
+  }));
 
   async function dimension(key: string, name: 'requests' | 'tokens'): Promise<DimensionHeadroom> {
     const limit = limiter.limit(key, name);
@@ -149,6 +162,7 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
   }
   return {
     config,
+    client,
     registry,
     simulator,
     ledger,
@@ -171,7 +185,7 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
         queued: limiter.queued(key),
       };
     },
-    dispose: () => registry.dispose(),
+    dispose: () => client.dispose(),
   };
 }
 

@@ -2,7 +2,6 @@ import type { ChatRequest } from '@ply/core';
 import { validateChatRequestAs } from '../gateway/core-field-to-wire.js';
 import { invalidField, isObject } from '../gateway/wire-fields.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
-import { parseTarget } from '../stack/target.js';
 
 /** What `/api/chat`, `/api/estimate` and `/api/export` take: a target and a ply request. */
 export interface ChatInput {
@@ -54,13 +53,20 @@ export function parseChatInput(body: unknown, stack: PlaygroundStack): ChatInput
   if (typeof target !== 'string' || target.trim() === '') {
     invalidField('target', 'must be a "provider:model" id such as simulator:gpt-4o-mini');
   }
-  const { providerId, model } = parseTarget(target);
-  if (providerId === '' || model === undefined) {
-    invalidField('target', `must be "provider:model"; got "${target}"`);
-  }
-  if (!stack.registry.has(providerId)) {
+  // Core's grammar, with both parts required: the page always names them.
+  let resolved: { providerId: string; model: string | undefined };
+  try {
+    resolved = stack.registry.resolve(target);
+  } catch {
     const known = stack.registry.ids().join(', ');
-    invalidField('target', `no provider "${providerId}" is registered (known: ${known})`);
+    invalidField(
+      'target',
+      `must be "provider:model" of a registered provider (known: ${known}); got "${target}"`,
+    );
+  }
+  const { providerId, model } = resolved;
+  if (model === undefined || !target.startsWith(`${providerId}:`)) {
+    invalidField('target', `must be "provider:model"; got "${target}"`);
   }
   if (stream !== undefined && typeof stream !== 'boolean') {
     invalidField('stream', 'must be a boolean');

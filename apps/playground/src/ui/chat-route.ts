@@ -4,7 +4,6 @@ import { readJsonBody, startEventStream } from '../server/http-io.js';
 import { waitForDrain } from '../server/wait-for-drain.js';
 import { CallTrace } from '../stack/call-trace.js';
 import { type ChatInput, parseChatInput } from './chat-input.js';
-import { circuitKey } from './circuit-key.js';
 import { errorView, writePageEvent } from './page-json.js';
 import { checkStructured } from './structured-check.js';
 import type { UiContext, UiRoute } from './ui-context.js';
@@ -47,7 +46,7 @@ function timingOf(
  */
 export const chatRoute: UiRoute = async (context, request, response) => {
   const input = parseChatInput(await readJsonBody(request, context.maxBodyBytes), context.stack);
-  const key = circuitKey(context.stack, input.providerId, input.model) ?? input.target;
+  const key = context.stack.registry.target(input.target).deployment;
   context.session.noteDeployment(key);
 
   const disconnect = disconnectSignal(response, 'page');

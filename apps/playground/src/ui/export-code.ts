@@ -1,6 +1,5 @@
-import type { ChatRequest } from '@ply/core';
+import { type ChatRequest, parseTarget } from '@ply/core';
 import type { PlaygroundConfig, ProviderConfig } from '../config/playground-config.js';
-import { parseTarget } from '../stack/target.js';
 
 export interface ExportCodeOptions {
   /** `provider:model` as the playground called it. */
@@ -106,7 +105,8 @@ function providerSetup(
  */
 export function exportCode(options: ExportCodeOptions): string {
   const { provider, request, config } = options;
-  const model = parseTarget(options.target).model ?? '';
+  // Always `provider:model` (checked when the page sent it).
+  const model = parseTarget(options.target, { isProvider: (id) => id === provider.id }).model ?? '';
   // A simulator target runs against OpenAI (or a simulator) under the id `openai`.
   const providerId = provider.kind === 'simulator' ? 'openai' : provider.id;
   const target = `${providerId}:${model}`;

@@ -1,4 +1,3 @@
-import { circuitKeyForTarget } from './circuit-key.js';
 import { sendPageJson } from './page-json.js';
 import type { UiRoute } from './ui-context.js';
 
@@ -12,16 +11,15 @@ export const stateRoute: UiRoute = async (context, _request, response, url) => {
   const { stack } = context;
   const target = url.searchParams.get('target');
   const keys = new Set(context.session.deployments);
-  if (target !== null) {
-    const key = circuitKeyForTarget(stack, target);
-    if (key !== undefined) keys.add(key);
+  if (target !== null && target.includes(':') && stack.registry.has(target.split(':')[0] ?? '')) {
+    keys.add(stack.registry.target(target).deployment);
   }
   const [budgetRows, headroom, circuits] = await Promise.all([
     stack.budget.status(),
     Promise.all(
       stack.providers.map(async (provider) => ({
         provider: provider.id,
-        ...(await stack.headroom(provider.baseURL || provider.id)),
+        ...(await stack.headroom(provider.endpoint)),
       })),
     ),
     Promise.all([...keys].map(async (key) => ({ key, ...(await stack.breaker.snapshot(key)) }))),

@@ -108,15 +108,23 @@ export class ResolvedCall<Request extends ChatRequest | EmbedRequest = ChatReque
     else validateChatRequest(request as ChatRequest);
     const model =
       request.model ?? (kind === 'embed' ? provider.defaultEmbeddingModel : provider.defaultModel);
+    const target = ResolvedCall.targetOf(provider, providerId, model);
+    return new ResolvedCall(kind, request, provider, target, logical);
+  }
+
+  /**
+   * Where a call to `model` on `provider` goes, without a request: what a circuit's or a
+   * limit's key is for a deployment nothing has called yet.
+   */
+  static targetOf(provider: Provider, providerId: string, model: string | undefined): CallTarget {
     const endpoint = endpointOf(provider);
-    const target: CallTarget = {
+    return {
       providerId,
       model,
       endpoint,
       deployment: `${endpoint}|${model ?? '(default)'}`,
       facts: model === undefined ? undefined : provider.modelFacts?.(model),
     };
-    return new ResolvedCall(kind, request, provider, target, logical);
   }
 
   /** The call attached to `options` by the stack it passed through, if any. */
