@@ -1,10 +1,10 @@
 // The ply stacks the peer comparisons run: the bare adapter, and the full stack an
-// application would run in production (registry, budget, cost tracking with a ledger,
-// resilience with retry, retry budget, breaker and limiter, response validation).
-import { type Provider, ProviderRegistry, wrapProvider } from '@ply/core';
-import { BudgetManager, costTracking, tiktokenEstimator, UsageLedger } from '@ply/cost';
+// application would run in production, as @ply/client builds it (registry, budget, cost
+// tracking with a ledger, retry with a retry budget, breaker and limiter, response
+// validation).
+import { createPlyClient, type PlyClient } from '@ply/client';
+import { UsageLedger } from '@ply/cost';
 import { OpenAIProvider } from '@ply/provider-openai';
-import { CircuitBreaker, RateLimiter, resilience } from '@ply/resilience';
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -24,7 +24,7 @@ export function bareProvider(target: PlyTarget): OpenAIProvider {
 }
 
 export interface FullStack {
-  registry: ProviderRegistry;
+  client: PlyClient;
   /** `provider:model` ids resolve through the registry, as an application's calls do. */
   target(model: string): string;
   ledger: UsageLedger;
@@ -37,16 +37,19 @@ export interface FullStack {
  */
 export function fullStack(target: PlyTarget): FullStack {
   const ledger = new UsageLedger({ maxEntries: 1_000 });
-  const budget = new BudgetManager({ limits: [{ scope: 'global', limit: 1e7, period: 'total' }] });
-  const provider: Provider = wrapProvider(
-    bareProvider(target),
-    costTracking({ budget, ledger, estimator: tiktokenEstimator }),
-    resilience({
-      retry: { maxAttempts: 3, baseDelayMs: 50 },
-      breaker: new CircuitBreaker({ consecutiveFailures: 5 }),
-      limiter: new RateLimiter({ rpm: 1e9, tpm: 1e12, estimator: tiktokenEstimator }),
-    }),
-  );
-  const registry = new ProviderRegistry().register('openai', provider);
-  return { registry, target: (model) => `openai:${model}`, ledger };
+  const client = createPlyClient({
+    providers: {
+      openai: {
+        apiKey: target.apiKey,
+        baseURL: target.baseURL,
+        ...(target.fetch ? { fetch: target.fetch } : {}),
+      },
+    },
+    retry: { maxAttempts: 3, baseDelayMs: 50 },
+    breaker: { consecutiveFailures: 5 },
+    limits: { rpm: 1e9, tpm: 1e12 },
+    budget: { limit: 1e7, period: 'total' },
+    ledger,
+  });
+  return { client, target: (model) => `openai:${model}`, ledger };
 }

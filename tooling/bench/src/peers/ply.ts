@@ -36,11 +36,11 @@ export function plyFullPeer(target: PlyTarget): Peer {
   return {
     name: PLY_FULL,
     async complete() {
-      return (await stack.registry.complete(completeTarget, { messages })).text;
+      return (await stack.client.complete(completeTarget, { messages })).text;
     },
     stream: (prompt, onText) =>
       readText(
-        stack.registry.stream(streamTarget, { messages: [{ role: 'user', content: prompt }] }),
+        stack.client.stream(streamTarget, { messages: [{ role: 'user', content: prompt }] }),
         onText,
       ),
   };
