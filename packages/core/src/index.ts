@@ -1,4 +1,4 @@
-export { abortError, raceAbort, throwIfAborted } from './abort.js';
+export { abortError, throwIfAborted } from './abort.js';
 export { endpointIdentity } from './call/endpoint-identity.js';
 export { type CallKind, type CallTarget, ResolvedCall } from './call/resolved-call.js';
 export {
@@ -47,7 +47,7 @@ export {
   RateLimitWaitExceededError,
   RetryBudgetExhaustedError,
 } from './errors/policy-errors.js';
-export { redactKeys, redactSecrets } from './errors/redact-secrets.js';
+export { redactSecrets } from './errors/redact-secrets.js';
 export { type Settled, settle, toPlyError } from './errors/settle.js';
 export {
   ConfigurationError,
@@ -63,7 +63,6 @@ export {
   type TimeoutErrorOptions,
 } from './errors/transport-errors.js';
 export type { JsonSchema, JsonValue } from './json-schema.js';
-export { longRunCuts, MAX_RUN_BYTES, type RunCuts, splitAt } from './long-run-cuts.js';
 export type {
   AssistantMessage,
   ChatMessage,
@@ -130,7 +129,7 @@ export type {
   RateLimitDemand,
   RateLimitStore,
 } from './stores.js';
-export { type ChatStreamCompletion, StreamAggregator } from './stream-aggregator.js';
+export type { ChatStreamCompletion } from './stream-aggregator.js';
 export {
   type ChatStreamEvent,
   type CostEvent,

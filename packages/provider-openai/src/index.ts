@@ -21,11 +21,8 @@ export {
 } from './create-azure-provider.js';
 export { createOpenAIProvider } from './create-openai-provider.js';
 export { MAX_EMBEDDING_INPUTS } from './embeddings.js';
-export { fromChatCompletion } from './from-chat-completion.js';
-export { mapOpenAIError } from './map-error.js';
 export { isReasoningModel } from './model-catalogue.js';
 export type { OpenAIChatOptions } from './openai-options.js';
 export { OPENAI_BASE_URL, OpenAIProvider, type OpenAIProviderOptions } from './openai-provider.js';
 export type { StreamTimeouts } from './stream/sse-payloads.js';
 export { completeStructured, parseStructured, zodResponseFormat } from './structured-output.js';
-export { toOpenAIRequest } from './to-openai-request.js';

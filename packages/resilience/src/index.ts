@@ -17,8 +17,6 @@ export {
 export {
   type CircuitBreakerConfig,
   DEFAULT_CIRCUIT_BREAKER_CONFIG,
-  openDurationMs,
-  resolveCircuitBreakerConfig,
 } from './breaker/circuit-breaker-config.js';
 export {
   MemoryCircuitStore,

@@ -1,4 +1,5 @@
-import { createSeededRandom, longRunCuts, MAX_RUN_BYTES } from '@ply/core';
+import { createSeededRandom } from '@ply/core';
+import { longRunCuts, MAX_RUN_BYTES } from '@ply/core/internals';
 import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from './server.js';

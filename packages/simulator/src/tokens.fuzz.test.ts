@@ -2,7 +2,7 @@
 // makes of each piece `longRunCuts` cuts (equal pieces are encoded once, and that must not
 // change a count), and is exact where nothing needs cutting. Where the cuts go, and that
 // they keep the encoder's work linear, is tested with `longRunCuts` in core and cost.
-import { longRunCuts, MAX_RUN_BYTES, splitAt } from '@ply/core';
+import { longRunCuts, MAX_RUN_BYTES, splitAt } from '@ply/core/internals';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countText, encoder, encodeText } from './tokens.js';

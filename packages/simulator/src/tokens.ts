@@ -1,4 +1,4 @@
-import { longRunCuts, splitAt } from '@ply/core';
+import { longRunCuts, splitAt } from '@ply/core/internals';
 import { defaultCatalogue } from '@ply/models';
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 

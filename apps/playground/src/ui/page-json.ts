@@ -1,11 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import {
-  AbortedError,
-  InvalidRequestError,
-  redactKeys,
-  StreamInterruptedError,
-  toPlyError,
-} from '@ply/core';
+import { AbortedError, InvalidRequestError, StreamInterruptedError, toPlyError } from '@ply/core';
+import { redactKeys } from '@ply/core/internals';
 import { writeEvent } from '../server/http-io.js';
 
 /**

@@ -7,7 +7,6 @@ export type {
   BudgetThresholdEvent,
 } from './budget-events.js';
 export {
-  apiKeyFingerprint,
   BUDGET_SCOPE_KINDS,
   type BudgetCall,
   type BudgetLimit,
@@ -22,12 +21,10 @@ export {
   type BudgetReserveRequest,
   type BudgetSettleOptions,
 } from './budget-manager.js';
-export { type BudgetPeriod, type PeriodBucket, periodBucket } from './budget-period.js';
+export type { BudgetPeriod } from './budget-period.js';
 export { MemoryBudgetStore, type MemoryBudgetStoreOptions } from './memory-budget-store.js';
-export { BUDGET_UNITS_PER_UNIT } from './units.js';
-export {
-  supportsRollingWindows,
-  type WindowedBudgetDecision,
-  type WindowedBudgetScopeLimit,
-  type WindowedBudgetStore,
+export type {
+  WindowedBudgetDecision,
+  WindowedBudgetScopeLimit,
+  WindowedBudgetStore,
 } from './windowed-budget-store.js';

@@ -4,6 +4,5 @@ export {
   calculateCost,
   pricingTierFor,
   type UnpricedReason,
-  unpricedCost,
 } from './calculate-cost.js';
 export { type CostEstimate, type EstimateCostOptions, estimateCost } from './estimate-cost.js';

@@ -5,7 +5,7 @@
 // the deterministic proof of linear time.
 import { Buffer } from 'node:buffer';
 import type { ChatMessage } from '@ply/core';
-import { longRunCuts, MAX_RUN_BYTES, splitAt } from '@ply/core';
+import { longRunCuts, MAX_RUN_BYTES, splitAt } from '@ply/core/internals';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTokenEstimator } from './chat-tokens.js';

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { longRunCuts, MAX_RUN_BYTES } from '@ply/core';
+import { longRunCuts, MAX_RUN_BYTES } from '@ply/core/internals';
 import { encoding_for_model, get_encoding } from 'tiktoken';
 import { describe, expect, it } from 'vitest';
 import { createTokenEstimator } from './chat-tokens.js';

@@ -1,4 +1,5 @@
-import { longRunCuts, splitAt, type TokenEstimate } from '@ply/core';
+import type { TokenEstimate } from '@ply/core';
+import { longRunCuts, splitAt } from '@ply/core/internals';
 import { encoderFor, encodingForModel, type TokenEncodingName } from './encoding.js';
 
 /** Called once for every call into the WASM encoder, with the text it encodes. */

@@ -1,5 +1,3 @@
-// Where counting cuts an overlong run: defined in core, which the simulator shares.
-export { MAX_RUN_BYTES } from '@ply/core';
 export {
   type ChatTokenBreakdown,
   type ChatTokenEstimate,
@@ -22,4 +20,3 @@ export {
   imageTokens,
 } from './image-tokens.js';
 export type { TextTokenCacheStats } from './text-token-cache.js';
-export { renderResponseFormatSection, renderToolNamespace } from './tool-rendering.js';

@@ -103,13 +103,15 @@ export function fallback(options: FallbackOptions): Middleware {
         async (signal) => {
           let from = describe(call);
           for (let index = 0; ; index++) {
-            const [stream, providerId] = attempt(call, index, { ...call.options, signal });
+            const [opened, providerId] = attempt(call, index, { ...call.options, signal });
+            const stream =
+              providerId === undefined
+                ? opened
+                : opened.observe({ result: (result) => markAnswered(result, providerId) });
             try {
               // Until its first content event a stream may still move to another target.
               await stream.opened();
-              return providerId === undefined
-                ? stream
-                : stream.observe({ result: (result) => markAnswered(result, providerId) });
+              return stream;
             } catch (error) {
               const failure = toPlyError(error);
               if (!moving(call, index, failure, signal)) throw failure;

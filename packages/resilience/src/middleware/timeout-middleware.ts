@@ -4,10 +4,10 @@ import {
   type Clock,
   ConfigurationError,
   type Middleware,
-  raceAbort,
   systemClock,
   TimeoutError,
 } from '@ply/core';
+import { raceAbort } from '@ply/core/internals';
 
 export interface TimeoutOptions {
   /** Milliseconds for the calls below this layer, a stream to its end. */

@@ -1,9 +1,3 @@
-export {
-  type BackoffBounds,
-  decorrelatedJitterDelay,
-  exponentialCeiling,
-  fullJitterDelay,
-} from './backoff.js';
 export { classifyRetry, type RetryClassification } from './classify-retry.js';
 export { DEFAULT_RETRY_BUDGET, RetryBudget, type RetryBudgetOptions } from './retry-budget.js';
 export {
@@ -17,4 +11,3 @@ export {
   type RetryPolicyOptions,
   withRetry,
 } from './retry-policy.js';
-export { serverRetryHint } from './server-hint.js';

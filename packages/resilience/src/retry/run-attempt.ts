@@ -1,4 +1,5 @@
-import { abortError, type Clock, raceAbort, TimeoutError } from '@ply/core';
+import { abortError, type Clock, TimeoutError } from '@ply/core';
+import { raceAbort } from '@ply/core/internals';
 import type { RetryAttemptFn } from './retry-options.js';
 
 /**
