@@ -10,8 +10,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { DRIFT_OVERLAYS, type DriftOverlay } from './drift-overlays.ts';
-
-type Node = Record<string, unknown>;
+import {
+  describe,
+  docComment,
+  IDENTIFIER,
+  identifier,
+  isNode,
+  type Node,
+  refName,
+  summary,
+} from './schema-text.ts';
 
 export const SPEC_PATH = fileURLToPath(
   new URL('../../../../shared/reference/openai-openapi.yaml', import.meta.url),
@@ -35,41 +43,6 @@ export const ROOTS = [
   'OutputItem',
   'ResponseStreamEvent',
 ];
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function refName(ref: string): string {
-  return ref.split('/').at(-1) as string;
-}
-
-function identifier(name: string): string {
-  return name.replace(/[^A-Za-z0-9_$]/g, '_');
-}
-
-/** First paragraph of a description, on one line: enough for types and FIELDS.md. */
-function summary(description: unknown): string | undefined {
-  if (typeof description !== 'string') return undefined;
-  const first = description
-    .trim()
-    .split(/\n\s*\n/)[0]
-    ?.replace(/\s+/g, ' ')
-    .trim();
-  return first || undefined;
-}
-
-function describe(expression: string, description: unknown): string {
-  const text = summary(description);
-  return text ? `${expression}.describe(${JSON.stringify(text)})` : expression;
-}
-
-function docComment(description: unknown, indent: string): string {
-  const text = summary(description);
-  return text ? `${indent}/** ${text.replaceAll('*/', '*\\/')} */\n` : '';
-}
 
 /** A schema expression and the TypeScript type it parses to. */
 interface Emitted {
