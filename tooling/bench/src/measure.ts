@@ -6,6 +6,8 @@ export interface Measurement {
   medianUs: number;
   minUs: number;
   maxUs: number;
+  /** Per-operation figure of each round, in round order (for ratios taken round by round). */
+  samples?: readonly number[];
 }
 
 export interface MeasureOptions {
@@ -22,6 +24,7 @@ export function summarise(name: string, samples: readonly number[]): Measurement
     medianUs: sorted[Math.floor(sorted.length / 2)] ?? 0,
     minUs: sorted[0] ?? 0,
     maxUs: sorted.at(-1) ?? 0,
+    samples: [...samples],
   };
 }
 
