@@ -103,6 +103,16 @@ describe('BudgetManager scopes', () => {
 });
 
 describe('BudgetManager reservations', () => {
+  it('starts a global calendar budget afresh when its period ends', async () => {
+    const { clock, manager } = setup([{ scope: 'global', limit: 1, period: 'daily' }]);
+    const first = await spend(manager, 1);
+    expect(first.scopes.map((scope) => scope.scope)).toEqual(['global:daily:2026-11-21']);
+    await expect(manager.reserve({ model: 'm', amount: 0.5 })).rejects.toThrow(BudgetExceededError);
+    await clock.advance(Date.UTC(2026, 10, 22) - clock.now());
+    const next = await spend(manager, 1);
+    expect(next.scopes.map((scope) => scope.scope)).toEqual(['global:daily:2026-11-22']);
+  });
+
   it('throws BudgetExceededError before the call, reserving in no scope', async () => {
     const { manager, ofType } = setup([
       { scope: 'global', limit: 10, period: 'total' },

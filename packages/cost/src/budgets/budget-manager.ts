@@ -20,6 +20,7 @@ import {
 } from './budget-limits.js';
 import { type BudgetPeriod, periodBucket } from './budget-period.js';
 import { BudgetThresholds } from './budget-thresholds.js';
+import { HeldReservation, type ReservationHost } from './held-reservation.js';
 import { MemoryBudgetStore } from './memory-budget-store.js';
 import { fromBudgetUnits, toBudgetUnits } from './units.js';
 import {
@@ -85,7 +86,12 @@ export interface BudgetLimitStatus {
 }
 
 const PRUNE_INTERVAL_MS = 60_000;
-const DONE = Promise.resolve();
+
+/** What one reservation is checked against and charged in. */
+interface ChargePlan {
+  applied: readonly AppliedLimit[];
+  scopes: readonly WindowedBudgetScopeLimit[];
+}
 
 /**
  * Hard budgets checked before the network, by scope (global, API key, user, project, tag,
@@ -106,9 +112,13 @@ export class BudgetManager {
   readonly #clock: Clock;
   readonly #onEvent: ((event: BudgetEvent) => void) | undefined;
   readonly #thresholds: BudgetThresholds;
+  /** What its reservations need of it. */
+  readonly #host: ReservationHost;
   /** For per-value limits: limit index → shown value → period suffix last seen. */
   readonly #seen = new Map<number, Map<string, string | undefined>>();
   #nextPruneAt = Number.NEGATIVE_INFINITY;
+  /** See `#plan`. */
+  #globalPlan: (ChargePlan & { until: number }) | undefined;
 
   constructor(options: BudgetManagerOptions) {
     this.#limits = normalizeLimits(options.limits);
@@ -117,6 +127,12 @@ export class BudgetManager {
     this.#memory = this.#store instanceof MemoryBudgetStore ? this.#store : undefined;
     this.#onEvent = options.onEvent;
     this.#thresholds = new BudgetThresholds(this.#store, this.#clock, (event) => this.#emit(event));
+    this.#host = {
+      store: this.#store,
+      memory: this.#memory,
+      thresholds: this.#thresholds,
+      emit: this.#onEvent ? (event) => this.#emit(event) : undefined,
+    };
     const rolling = this.#limits.findIndex((limit) => typeof limit.period === 'object');
     if (rolling !== -1 && !supportsRollingWindows(this.#store)) {
       throw new ConfigurationError(
@@ -140,8 +156,7 @@ export class BudgetManager {
     toBudgetUnits(request.amount, 'amount');
     const now = this.#clock.now();
     this.#prune(now);
-    const applied = limitsForCall(this.#limits, request, now);
-    const scopes = mergeDuplicateScopes(applied.map((entry) => entry.scope));
+    const { applied, scopes } = this.#plan(request, now);
     const id = randomUUID();
     const decision: WindowedBudgetDecision =
       scopes.length === 0
@@ -178,7 +193,7 @@ export class BudgetManager {
         degraded,
       });
     }
-    return this.#reservation(id, request.amount, scopes, applied, degraded);
+    return new HeldReservation(this.#host, id, request.amount, applied, scopes, degraded);
   }
 
   /** Spent plus reserved in one scope key, such as `user:alice:daily:2026-11-21`. */
@@ -225,89 +240,28 @@ export class BudgetManager {
     );
   }
 
-  #reservation(
-    id: string,
-    amount: number,
-    scopes: WindowedBudgetScopeLimit[],
-    applied: AppliedLimit[],
-    degraded: boolean,
-  ): BudgetReservation {
-    let finished: Promise<void> | undefined;
-    const scopeNames = () => scopes.map((scope) => scope.scope);
-    /** Runs once (a failed attempt may be tried again); a store in memory takes it at once. */
-    const finish = (
-      inMemory: (store: MemoryBudgetStore) => void,
-      inStore: () => Promise<void>,
-      after: () => Promise<void> | undefined,
-    ): Promise<void> => {
-      if (finished) return finished;
-      if (this.#memory) {
-        try {
-          if (scopes.length > 0) inMemory(this.#memory);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        finished = after() ?? DONE;
-        return finished;
-      }
-      finished = (async () => {
-        if (scopes.length > 0) await inStore();
-        await after();
-      })().catch((error: unknown) => {
-        finished = undefined;
-        throw error;
-      });
-      return finished;
+  /**
+   * The limits that apply to a call and the scopes it is charged in. When every limit is
+   * global (the common budget), they are the same for every call of a period: kept until
+   * the period ends, and the same frozen scope array each time, which a store in memory validates once.
+   */
+  #plan(call: BudgetCall, now: number): ChargePlan {
+    const kept = this.#globalPlan;
+    if (kept !== undefined && now < kept.until) return kept;
+    const applied = limitsForCall(this.#limits, call, now);
+    const scopes = mergeDuplicateScopes(applied.map((entry) => entry.scope));
+    if (!this.#limits.every((limit) => limit.scope === 'global')) return { applied, scopes };
+    const ends = scopes.map((scope) => scope.expiresAt ?? Number.POSITIVE_INFINITY);
+    for (const scope of scopes) Object.freeze(scope);
+    this.#globalPlan = {
+      applied,
+      scopes: Object.freeze(scopes),
+      until: Math.min(Number.POSITIVE_INFINITY, ...ends),
     };
-    return {
-      id,
-      amount,
-      scopes,
-      degraded,
-      settle: (actual, options = {}) => {
-        try {
-          toBudgetUnits(actual, 'actual');
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        return finish(
-          (store) => store.settleSync(id, actual),
-          () => this.#store.settle(id, actual),
-          () => {
-            if (this.#onEvent) {
-              this.#emit({
-                type: 'budget-settled',
-                reservationId: id,
-                reserved: amount,
-                actual,
-                estimated: options.estimated === true,
-                scopes: scopeNames(),
-              });
-            }
-            return this.#thresholds.afterSettlement(applied);
-          },
-        );
-      },
-      release: () =>
-        finish(
-          (store) => store.releaseSync(id),
-          () => this.#store.release(id),
-          () => {
-            if (this.#onEvent) {
-              this.#emit({
-                type: 'budget-released',
-                reservationId: id,
-                amount,
-                scopes: scopeNames(),
-              });
-            }
-            return undefined;
-          },
-        ),
-    };
+    return this.#globalPlan;
   }
 
-  #remember(applied: AppliedLimit[]): void {
+  #remember(applied: readonly AppliedLimit[]): void {
     for (const { limitIndex, config, value } of applied) {
       if (config.scope === 'global' || config.value !== undefined) continue;
       let values = this.#seen.get(limitIndex);

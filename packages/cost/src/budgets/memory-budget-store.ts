@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '@ply/core';
 import { fromBudgetUnits, toBudgetUnits } from './units.js';
 import {
+  type NormalizedBudgetScope,
   normalizeScopes,
   type WindowedBudgetDecision,
   type WindowedBudgetScopeLimit,
@@ -47,6 +48,7 @@ export class MemoryBudgetStore implements WindowedBudgetStore {
   readonly #scopes = new Map<string, ScopeState>();
   readonly #reservations = new Map<string, Reservation>();
   #nextSweepAt = Number.NEGATIVE_INFINITY;
+  readonly #checked = new WeakMap<readonly WindowedBudgetScopeLimit[], NormalizedBudgetScope[]>();
 
   constructor(options: MemoryBudgetStoreOptions = {}) {
     this.#clock = options.clock ?? systemClock;
@@ -67,7 +69,7 @@ export class MemoryBudgetStore implements WindowedBudgetStore {
     scopes: readonly WindowedBudgetScopeLimit[],
   ): WindowedBudgetDecision {
     const units = toBudgetUnits(amount, 'amount');
-    const normalized = normalizeScopes(scopes);
+    const normalized = this.#normalized(scopes);
     const now = this.#clock.now();
     this.#sweep(now);
     if (this.#reservations.has(reservationId)) return { reserved: true };
@@ -138,6 +140,20 @@ export class MemoryBudgetStore implements WindowedBudgetStore {
   spentSync(scope: string): number {
     const state = this.#live(scope, this.#clock.now());
     return state ? fromBudgetUnits(state.settled + state.reserved) : 0;
+  }
+
+  /**
+   * The scopes validated: a frozen array once, since a `BudgetManager` passes the same
+   * frozen array for every call of a period when its limits are global.
+   */
+  #normalized(scopes: readonly WindowedBudgetScopeLimit[]): NormalizedBudgetScope[] {
+    if (!Object.isFrozen(scopes)) return normalizeScopes(scopes);
+    let normalized = this.#checked.get(scopes);
+    if (normalized === undefined) {
+      normalized = normalizeScopes(scopes);
+      this.#checked.set(scopes, normalized);
+    }
+    return normalized;
   }
 
   #finish(reservationId: string, settledUnits: number | undefined): void {

@@ -44,6 +44,7 @@ export function supportsRollingWindows(store: BudgetStore): store is WindowedBud
  * charged once, or a reservation would count twice against it.
  */
 export function mergeDuplicateScopes<T extends BudgetScopeLimit>(scopes: readonly T[]): T[] {
+  if (scopes.length < 2) return [...scopes];
   const byName = new Map<string, T>();
   for (const scope of scopes) {
     const seen = byName.get(scope.scope);

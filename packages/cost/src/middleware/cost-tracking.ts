@@ -1,5 +1,6 @@
 import {
   type CallMetadata,
+  type ChatRequest,
   type ChatResult,
   ChatStream,
   type CostSummary,
@@ -14,9 +15,9 @@ import {
 } from '@ply/core';
 import { defaultCatalogue, type ModelCatalogue, type ModelEntry } from '@ply/models';
 import { assertFitsContextWindow } from '../guard/context-window-guard.js';
-import type { UsageLedger } from '../ledger/usage-ledger.js';
+import type { LedgerEntry, UsageLedger } from '../ledger/usage-ledger.js';
 import { calculateCost } from '../pricing/calculate-cost.js';
-import { estimateCost } from '../pricing/estimate-cost.js';
+import { worstCaseAmount } from '../pricing/estimate-cost.js';
 import { tiktokenEstimator } from '../tokens/index.js';
 
 /** What costTracking needs of a budget: reserve the worst case, then settle or release. */
@@ -45,6 +46,19 @@ export interface CostTrackingOptions {
   catalogue?: ModelCatalogue;
   /** The budget scope for "per API key" limits: a name for the key, never the key itself. */
   apiKey?: string;
+}
+
+/** Settles at an estimate: no billed usage came back. */
+const ESTIMATED = Object.freeze({ estimated: true });
+
+/** Who and what a call was for, as the ledger records it. */
+function ledgerScope(metadata: CallMetadata | undefined): LedgerEntry['scope'] {
+  const scope: LedgerEntry['scope'] = {};
+  if (metadata?.user) scope.user = metadata.user;
+  if (metadata?.project) scope.project = metadata.project;
+  if (metadata?.budgetScope) scope.budgetScope = metadata.budgetScope;
+  if (metadata?.tags) scope.tags = metadata.tags;
+  return scope;
 }
 
 type Reservation = Awaited<ReturnType<BudgetGate['reserve']>>;
@@ -76,47 +90,44 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
   const estimator = options.estimator ?? tiktokenEstimator;
   const guard = options.contextGuard ?? true;
 
-  async function begin(call: ResolvedCall, metadata: CallMetadata | undefined): Promise<Tracked> {
+  /** What a call is before it is sent: its model, entry and prompt, after the guard. */
+  function track(call: ResolvedCall, metadata: CallMetadata | undefined): Tracked {
     const model = call.target.model ?? 'unknown';
     const facts = call.target.facts;
     const entry = catalogue.owns(facts) ? facts : catalogue.resolve(model);
-    const request = call.request as Parameters<typeof estimateCost>[0];
     const prompt = call.estimate(estimator);
     if (guard && call.target.model !== undefined && entry?.contextWindow !== undefined) {
       const window = {
         contextWindow: entry.contextWindow,
         ...(entry.maxInputTokens === undefined ? {} : { maxInputTokens: entry.maxInputTokens }),
       };
-      assertFitsContextWindow(request, {
+      assertFitsContextWindow(call.request as ChatRequest, {
         estimator,
         windowOf: () => window,
         prompt,
         defaultModel: model,
       });
     }
-    // The worst case is priced only to reserve it.
-    const budget = options.budget;
-    const amount = budget
-      ? (estimateCost(request, { estimator, catalogue, model, prompt, ...(entry ? { entry } : {}) })
-          .worstCase.amount ?? 0)
-      : 0;
-    // An unpriced model cannot be budgeted: it is reserved at nothing and shows as unpriced.
-    const reservation = budget
-      ? await budget.reserve({
-          ...(metadata ? { metadata } : {}),
-          model,
-          amount,
-          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-        })
-      : undefined;
     return {
       model,
       entry,
       promptTokens: prompt.tokens,
-      reservation,
+      reservation: undefined,
       providerId: call.target.providerId,
       metadata,
     };
+  }
+
+  /**
+   * Holds the call's worst case in the budget. An unpriced model cannot be budgeted: it is
+   * reserved at nothing and shows as unpriced.
+   */
+  async function reserve(budget: BudgetGate, tracked: Tracked, request: ChatRequest) {
+    const amount = worstCaseAmount(request, tracked.entry, tracked.promptTokens) ?? 0;
+    const call: Parameters<BudgetGate['reserve']>[0] = { model: tracked.model, amount };
+    if (tracked.metadata) call.metadata = tracked.metadata;
+    if (options.apiKey) call.apiKey = options.apiKey;
+    tracked.reservation = await budget.reserve(call);
   }
 
   function price(
@@ -125,13 +136,12 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
     model: string,
     serviceTier: string | undefined,
   ): CostSummary {
-    const sameModel = model === tracked.model && tracked.entry !== undefined;
-    const cost = calculateCost(usage, model, {
-      ...(serviceTier ? { serviceTier } : {}),
+    // The breakdown carries `estimated` from the usage.
+    return calculateCost(usage, model, {
+      serviceTier,
       catalogue,
-      ...(sameModel ? { entry: tracked.entry } : {}),
+      entry: model === tracked.model ? tracked.entry : undefined,
     });
-    return usage.estimated ? { ...cost, estimated: true } : cost;
   }
 
   async function finish(
@@ -152,21 +162,17 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
     options.ledger?.record({
       provider: outcome.providerId ?? tracked.providerId,
       model: outcome.model,
-      scope: {
-        ...(metadata?.user ? { user: metadata.user } : {}),
-        ...(metadata?.project ? { project: metadata.project } : {}),
-        ...(metadata?.budgetScope ? { budgetScope: metadata.budgetScope } : {}),
-        ...(metadata?.tags ? { tags: metadata.tags } : {}),
-      },
+      scope: ledgerScope(metadata),
       usage: outcome.usage,
       cost: outcome.cost,
       estimated: outcome.cost.estimated,
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
       stream: outcome.stream,
     });
-    await tracked.reservation?.settle(outcome.cost.amount ?? 0, {
-      estimated: outcome.cost.estimated,
-    });
+    await tracked.reservation?.settle(
+      outcome.cost.amount ?? 0,
+      outcome.cost.estimated ? ESTIMATED : undefined,
+    );
   }
 
   /** A finished result, priced at the tier it reports, settled and recorded. */
@@ -205,7 +211,8 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
   return {
     name: 'cost-tracking',
     async complete({ options: callOptions, call, next }) {
-      const tracked = await begin(call, callOptions.metadata);
+      const tracked = track(call, callOptions.metadata);
+      if (options.budget) await reserve(options.budget, tracked, call.request as ChatRequest);
       let result: ChatResult;
       try {
         result = await next();
@@ -219,7 +226,8 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
     stream({ request, options: callOptions, call, next }) {
       return ChatStream.defer(
         async (signal) => {
-          const tracked = await begin(call, callOptions.metadata);
+          const tracked = track(call, callOptions.metadata);
+          if (options.budget) await reserve(options.budget, tracked, request);
           return next(request, { ...callOptions, signal }).observe({
             // The cost as soon as the usage is known, at the standard tier; the result
             // carries the one at the tier the response reported.

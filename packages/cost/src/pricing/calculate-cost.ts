@@ -1,5 +1,5 @@
 import { type CostLine, type CostSummary, InvalidRequestError, type Usage } from '@ply/core';
-import type { ModelEntry, PricingTier, TokenRates } from '@ply/models';
+import type { ModelEntry, PricingTier } from '@ply/models';
 import { DATA_RESIDENCY_UPLIFT, defaultCatalogue, type ModelCatalogue } from '@ply/models';
 
 const PER_MILLION = 1_000_000;
@@ -99,20 +99,41 @@ export function unpricedCost(
   };
 }
 
-/** The rates of `entry` at `tier` for a prompt of `promptTokens`; undefined when unknown. */
-function ratesFor(
-  entry: ModelEntry,
-  tier: PricingTier,
-  promptTokens: number,
-): { rates: TokenRates | undefined; longContext: boolean } {
+/** Whether a prompt of `promptTokens` bills `entry` at its long-context rates. */
+export function isLongContext(entry: ModelEntry, promptTokens: number): boolean {
   const long = entry.prices.longContext;
-  if (long !== undefined && promptTokens > long.aboveInputTokens) {
-    return { rates: long[tier], longContext: true };
-  }
-  return { rates: entry.prices[tier], longContext: false };
+  return long !== undefined && promptTokens > long.aboveInputTokens;
 }
 
 const nonNegative = (tokens: number): number => Math.max(tokens, 0);
+
+/** What `tokens` cost at `ratePerMillion`: the one formula every price here uses. */
+export const lineAmount = (tokens: number, ratePerMillion: number): number =>
+  (tokens * ratePerMillion) / PER_MILLION;
+
+/** The lines of a cost as they are priced, with their sum and the rates that were missing. */
+class PricedLines {
+  readonly lines: CostLine[] = [];
+  readonly missing: string[] = [];
+  amount = 0;
+  readonly #uplift: number;
+
+  constructor(uplift: number) {
+    this.#uplift = uplift;
+  }
+
+  add(kind: string, tokens: number, rate: number | undefined): void {
+    if (tokens <= 0) return;
+    if (rate === undefined) {
+      this.missing.push(kind);
+      return;
+    }
+    const ratePerMillion = rate * this.#uplift;
+    const amount = lineAmount(tokens, ratePerMillion);
+    this.lines.push({ kind, tokens, ratePerMillion, amount });
+    this.amount += amount;
+  }
+}
 
 /**
  * What a call cost, from the usage the provider reported. Cached input is billed at the
@@ -136,65 +157,51 @@ export function calculateCost(
   const catalogue = options.catalogue ?? defaultCatalogue;
   const entry = options.entry ?? catalogue.resolve(model);
   const pricingTier = pricingTierFor(options.serviceTier, options.batch);
-  const base: Base = {
+  const longContext = entry !== undefined && isLongContext(entry, usage.inputTokens);
+  // Built only for the answers without an amount: a priced one is one object.
+  const base = (pricedAtTier = true): Base => ({
     model,
     resolvedModel: entry?.id,
     tier: pricingTier ?? options.serviceTier ?? 'default',
     estimated: usage.estimated,
-    longContext: false,
+    longContext: pricedAtTier && longContext,
     asOf: catalogue.asOf,
-  };
-  if (entry === undefined) return unpricedCost(base, 'unknown-model');
-  if (pricingTier === undefined) return unpricedCost(base, 'unknown-tier');
-
-  const { rates, longContext } = ratesFor(entry, pricingTier, usage.inputTokens);
-  base.longContext = longContext;
-  if (rates === undefined) return unpricedCost(base, 'unknown-tier');
+  });
+  if (entry === undefined) return unpricedCost(base(false), 'unknown-model');
+  if (pricingTier === undefined) return unpricedCost(base(false), 'unknown-tier');
+  const rates = longContext ? entry.prices.longContext?.[pricingTier] : entry.prices[pricingTier];
+  if (rates === undefined) return unpricedCost(base(), 'unknown-tier');
 
   const cacheWrite = rates.cacheWrite === undefined ? 0 : usage.cacheWriteTokens;
-  const parts: [kind: string, tokens: number, rate: number | undefined][] = [
-    [
-      'input',
-      nonNegative(
-        usage.inputTokens - usage.cachedInputTokens - cacheWrite - usage.inputAudioTokens,
-      ),
-      rates.input,
-    ],
-    ['cached-input', usage.cachedInputTokens, rates.cachedInput],
-    ['cache-write', cacheWrite, rates.cacheWrite],
-    ['audio-input', usage.inputAudioTokens, rates.audioInput],
-    [
-      'output',
-      nonNegative(usage.outputTokens - usage.reasoningTokens - usage.outputAudioTokens),
-      rates.output,
-    ],
-    ['reasoning', usage.reasoningTokens, rates.output],
-    ['audio-output', usage.outputAudioTokens, rates.audioOutput],
-  ];
-
-  const uplift = options.dataResidency ? 1 + DATA_RESIDENCY_UPLIFT : 1;
-  const lines: CostLine[] = [];
-  const missing: string[] = [];
-  let amount = 0;
-  for (const [kind, tokens, rate] of parts) {
-    if (tokens <= 0) continue;
-    if (rate === undefined) {
-      missing.push(kind);
-      continue;
-    }
-    const ratePerMillion = rate * uplift;
-    const lineAmount = (tokens * ratePerMillion) / PER_MILLION;
-    lines.push({ kind, tokens, ratePerMillion, amount: lineAmount });
-    amount += lineAmount;
-  }
-  if (missing.length > 0) return unpricedCost(base, 'unknown-rate', missing);
+  const priced = new PricedLines(options.dataResidency ? 1 + DATA_RESIDENCY_UPLIFT : 1);
+  priced.add(
+    'input',
+    nonNegative(usage.inputTokens - usage.cachedInputTokens - cacheWrite - usage.inputAudioTokens),
+    rates.input,
+  );
+  priced.add('cached-input', usage.cachedInputTokens, rates.cachedInput);
+  priced.add('cache-write', cacheWrite, rates.cacheWrite);
+  priced.add('audio-input', usage.inputAudioTokens, rates.audioInput);
+  priced.add(
+    'output',
+    nonNegative(usage.outputTokens - usage.reasoningTokens - usage.outputAudioTokens),
+    rates.output,
+  );
+  priced.add('reasoning', usage.reasoningTokens, rates.output);
+  priced.add('audio-output', usage.outputAudioTokens, rates.audioOutput);
+  if (priced.missing.length > 0) return unpricedCost(base(), 'unknown-rate', priced.missing);
 
   return {
-    ...base,
-    amount,
+    model,
+    resolvedModel: entry.id,
+    tier: pricingTier,
+    estimated: usage.estimated,
+    longContext,
+    asOf: catalogue.asOf,
+    amount: priced.amount,
     currency: 'USD',
     unpriced: false,
-    missingRates: [],
-    lines,
+    missingRates: priced.missing,
+    lines: priced.lines,
   };
 }

@@ -1,7 +1,12 @@
-import { approximateTokenEstimator, type ChatRequest, type TokenEstimator } from '@ply/core';
+import {
+  approximateTokenEstimator,
+  type ChatRequest,
+  SERVICE_TIERS,
+  type TokenEstimator,
+} from '@ply/core';
 import { ModelCatalogue } from '@ply/models';
 import { describe, expect, it } from 'vitest';
-import { estimateCost } from './estimate-cost.js';
+import { estimateCost, worstCaseAmount } from './estimate-cost.js';
 
 const M = 1_000_000;
 const DIGITS = 12;
@@ -133,5 +138,37 @@ describe('estimateCost', () => {
     const estimate = estimateCost(hello({ model: 'local-model' }), { catalogue });
     expect(estimate.exact).toBe(false);
     expect(estimate.worstCase.amount).toBeCloseTo((9 * 1 + 2_000 * 3) / M, DIGITS);
+  });
+});
+
+describe('worstCaseAmount', () => {
+  it('is what estimateCost reserves, for every model, tier, bound and prompt size', () => {
+    const catalogue = new ModelCatalogue();
+    let compared = 0;
+    for (const entry of catalogue.models()) {
+      const longAbove = entry.prices.longContext?.aboveInputTokens;
+      for (const promptTokens of [0, 1_234, ...(longAbove === undefined ? [] : [longAbove + 1])]) {
+        for (const serviceTier of [undefined, ...SERVICE_TIERS]) {
+          for (const bound of [{}, { maxOutputTokens: 321 }, { maxOutputTokens: 100, n: 3 }]) {
+            const request = hello({
+              model: entry.id,
+              ...bound,
+              ...(serviceTier ? { serviceTier } : {}),
+            });
+            const estimate = estimateCost(request, {
+              catalogue,
+              entry,
+              prompt: { tokens: promptTokens, exact: true },
+            });
+            expect(worstCaseAmount(request, entry, promptTokens), entry.id).toBe(
+              estimate.worstCase.amount,
+            );
+            compared++;
+          }
+        }
+      }
+    }
+    expect(worstCaseAmount(hello({ model: 'no-such-model' }), undefined, 10)).toBeUndefined();
+    expect(compared).toBeGreaterThan(500);
   });
 });

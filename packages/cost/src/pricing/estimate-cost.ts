@@ -9,6 +9,8 @@ import { defaultCatalogue, type ModelCatalogue, type ModelEntry } from '@ply/mod
 import {
   type CostBreakdown,
   calculateCost,
+  isLongContext,
+  lineAmount,
   pricingTierFor,
   unpricedCost,
 } from './calculate-cost.js';
@@ -100,4 +102,33 @@ export function estimateCost(
     dataResidency: options.dataResidency,
   });
   return { ...estimate, worstCase };
+}
+
+/**
+ * `estimateCost(request, { entry, prompt }).worstCase.amount`, without building the
+ * estimate: what a budget reserves before every call. Undefined when that is unpriced.
+ */
+export function worstCaseAmount(
+  request: ChatRequest,
+  entry: ModelEntry | undefined,
+  promptTokens: number,
+): number | undefined {
+  const perChoice = request.maxOutputTokens ?? entry?.maxOutputTokens;
+  const tier = pricingTierFor(request.serviceTier);
+  if (entry === undefined || perChoice === undefined || tier === undefined) return undefined;
+  const outputTokens = perChoice * (request.n ?? 1);
+  const rates = isLongContext(entry, promptTokens)
+    ? entry.prices.longContext?.[tier]
+    : entry.prices[tier];
+  if (rates === undefined) return undefined;
+  let amount = 0;
+  if (promptTokens > 0) {
+    if (rates.input === undefined) return undefined;
+    amount += lineAmount(promptTokens, rates.input);
+  }
+  if (outputTokens > 0) {
+    if (rates.output === undefined) return undefined;
+    amount += lineAmount(outputTokens, rates.output);
+  }
+  return amount;
 }
