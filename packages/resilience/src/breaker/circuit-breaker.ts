@@ -1,5 +1,6 @@
 import { CircuitOpenError, type CircuitSnapshot, type CircuitState, type Clock } from '@ply/core';
 import type { ResilienceEventListener } from '../resilience-event.js';
+import { SETTLED } from '../settled.js';
 import {
   type BreakerErrorClassifier,
   type BreakerOutcome,
@@ -133,21 +134,40 @@ export class CircuitBreaker {
    * Records how an admitted call went: `success`, `failure`, or `ignore` for an answer
    * that says nothing about health (a 4xx, a 429, an abort): an ignored probe frees its slot.
    */
-  async record(permit: CircuitPermit, outcome: BreakerOutcome): Promise<void> {
+  record(permit: CircuitPermit, outcome: BreakerOutcome): Promise<void> {
+    const memory = this.#memory;
+    if (memory === undefined) return this.#recordInStore(permit, outcome);
+    const { key, lease } = permit;
+    try {
+      if (outcome === 'ignore') {
+        if (lease !== undefined) memory.releaseSync(key, lease);
+      } else {
+        this.#observe(key, memory.recordSync(key, outcome, this.config, lease));
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return SETTLED;
+  }
+
+  async #recordInStore(permit: CircuitPermit, outcome: BreakerOutcome): Promise<void> {
     const { key, lease } = permit;
     if (outcome === 'ignore') {
       if (lease !== undefined && this.#store.release) await this.#store.release(key, lease);
       return;
     }
-    const details = this.#memory
-      ? this.#memory.recordSync(key, outcome, this.config, lease)
-      : await this.#store.record(key, outcome, this.config, lease);
-    this.#observe(key, details);
+    this.#observe(key, await this.#store.record(key, outcome, this.config, lease));
   }
 
   /** Records a thrown error, classified as by `execute`. */
   recordError(permit: CircuitPermit, error: unknown): Promise<void> {
-    return this.record(permit, this.#classifyError(error));
+    let outcome: BreakerOutcome;
+    try {
+      outcome = this.#classifyError(error);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+    return this.record(permit, outcome);
   }
 
   /** The outcome `execute` would record for this error. */

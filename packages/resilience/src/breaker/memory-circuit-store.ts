@@ -152,6 +152,11 @@ export class MemoryCircuitStore implements BreakerCircuitStore {
   }
 
   async release(key: string, lease: string): Promise<void> {
+    this.releaseSync(key, lease);
+  }
+
+  /** The same as `release`, without the promise. */
+  releaseSync(key: string, lease: string): void {
     this.#circuits.get(key)?.probes.delete(lease);
   }
 

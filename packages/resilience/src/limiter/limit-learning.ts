@@ -22,38 +22,21 @@ export class LimitLearning {
   /** Learns from a response's rate-limit snapshot; undefined when done at once. */
   observe(key: string, snapshot: RateLimitSnapshot): Promise<void> | undefined {
     const state = this.#limiter.state(key);
-    const done = () => {
-      this.#kick(state);
-      this.#limiter.cleanup(state);
-    };
     let pending: Promise<void> | undefined;
     try {
-      // Resets are read only when a dimension ran out: parsing them costs.
-      const requests = this.#learn(
-        state,
-        'requests',
-        snapshot.limitRequests,
-        snapshot.remainingRequests,
-        () => snapshot.resetRequestsMs,
-      );
-      const tokens = () =>
-        this.#learn(
-          state,
-          'tokens',
-          snapshot.limitTokens,
-          snapshot.remainingTokens,
-          () => snapshot.resetTokensMs,
-        );
-      pending = requests ? requests.then(tokens) : tokens();
+      const requests = this.#learn(state, 'requests', snapshot);
+      pending = requests
+        ? requests.then(() => this.#learn(state, 'tokens', snapshot))
+        : this.#learn(state, 'tokens', snapshot);
     } catch (error) {
-      done();
+      this.#done(state);
       throw error;
     }
     if (pending === undefined) {
-      done();
+      this.#done(state);
       return undefined;
     }
-    return pending.finally(done);
+    return pending.finally(() => this.#done(state));
   }
 
   /** A 429 said `dimension` is empty: nothing more is granted for it for `resetMs`. */
@@ -86,62 +69,90 @@ export class LimitLearning {
     }
   }
 
+  /** What was learned may free capacity, and a key that holds nothing is forgotten. */
+  #done(state: KeyState): void {
+    this.#kick(state);
+    this.#limiter.cleanup(state);
+  }
+
   /** One dimension of a snapshot; undefined when done at once. */
   #learn(
     state: KeyState,
     dimension: 'requests' | 'tokens',
-    limit: number | undefined,
-    remaining: number | undefined,
-    resetOf: () => number | undefined,
+    snapshot: RateLimitSnapshot,
   ): Promise<void> | undefined {
     const { key } = state;
+    const requests = dimension === 'requests';
+    const limit = requests ? snapshot.limitRequests : snapshot.limitTokens;
+    const remaining = requests ? snapshot.remainingRequests : snapshot.remainingTokens;
     const learnedLimit = limit !== undefined && Number.isFinite(limit) && limit > 0;
     if (learnedLimit) state.learned[dimension] = limit;
     const learnedRemaining =
       remaining !== undefined && Number.isFinite(remaining) && remaining >= 0;
     if (!learnedLimit && !learnedRemaining) return undefined;
-    const report = (): undefined => {
-      if (!this.#limiter.observed) return undefined;
-      const event: ResilienceEvent = { type: 'limiter-learned', key, dimension };
-      if (learnedLimit) event.limit = limit;
-      if (learnedRemaining) event.remaining = remaining;
-      this.#limiter.emit(event);
-      return undefined;
+    const lesson: Lesson = {
+      key,
+      dimension,
+      limit: learnedLimit ? limit : undefined,
+      remaining: learnedRemaining ? remaining : undefined,
     };
-    if (!learnedRemaining) {
-      report();
-      return undefined;
-    }
+    if (!learnedRemaining) return this.#report(lesson);
     const windowMs = RATE_LIMIT_WINDOWS[dimension];
     if (remaining === 0) {
-      const resetMs = resetOf();
+      // Resets are read only when a dimension ran out: parsing them costs.
+      const resetMs = requests ? snapshot.resetRequestsMs : snapshot.resetTokensMs;
       const reset = resetMs !== undefined && resetMs > 0 ? resetMs : windowMs;
       const exhausting = this.#limiter.exhaust(
         key,
         dimension,
         this.#limiter.config.clock.now() + reset,
       );
-      return exhausting ? exhausting.then(report) : report();
+      return exhausting ? exhausting.then(() => this.#report(lesson)) : this.#report(lesson);
     }
     const limitNow = this.#limiter.limit(key, dimension);
     // What the server has left can be no less than what this limiter counts as left.
-    if (!Number.isFinite(limitNow) || remaining >= limitNow) {
-      report();
-      return undefined;
-    }
-    const charge = (decision: { granted: boolean; remaining?: Record<string, number> }) => {
-      const local = decision.granted ? decision.remaining?.[dimension] : undefined;
-      // Held for a whole window: more than the server's reset, never less.
-      const adjusting =
-        local !== undefined && local > remaining
-          ? this.#limiter.adjust(key, dimension, local - remaining, windowMs)
-          : undefined;
-      return adjusting ? adjusting.then(report) : report();
-    };
-    // Reads the remaining this limiter counts (a zero demand takes nothing).
-    const decision = this.#limiter.acquire(key, [
-      { dimension, amount: 0, limit: limitNow, windowMs },
-    ]);
-    return decision instanceof Promise ? decision.then(charge) : charge(decision);
+    if (!Number.isFinite(limitNow) || remaining >= limitNow) return this.#report(lesson);
+    const local = this.#limiter.remaining(key, dimension, limitNow, windowMs);
+    return local instanceof Promise
+      ? local.then((counted) => this.#charge(lesson, counted, remaining, windowMs))
+      : this.#charge(lesson, local, remaining, windowMs);
   }
+
+  /**
+   * Another client used what this limiter counts as left: the difference is held for a
+   * whole window (more than the server's reset, never less).
+   */
+  #charge(
+    lesson: Lesson,
+    local: number | undefined,
+    remaining: number,
+    windowMs: number,
+  ): Promise<void> | undefined {
+    const adjusting =
+      local !== undefined && local > remaining
+        ? this.#limiter.adjust(lesson.key, lesson.dimension, local - remaining, windowMs)
+        : undefined;
+    return adjusting ? adjusting.then(() => this.#report(lesson)) : this.#report(lesson);
+  }
+
+  #report(lesson: Lesson): undefined {
+    if (!this.#limiter.observed) return undefined;
+    const event: ResilienceEvent = {
+      type: 'limiter-learned',
+      key: lesson.key,
+      dimension: lesson.dimension,
+    };
+    if (lesson.limit !== undefined) event.limit = lesson.limit;
+    if (lesson.remaining !== undefined) event.remaining = lesson.remaining;
+    this.#limiter.emit(event);
+    return undefined;
+  }
+}
+
+/** What one response said of one dimension. */
+interface Lesson {
+  key: string;
+  dimension: 'requests' | 'tokens';
+  limit: number | undefined;
+  remaining: number | undefined;
 }

@@ -68,6 +68,30 @@ describe('MemoryRateLimitStore', () => {
     expect(grants.length).toBe(50);
   });
 
+  it('keeps grants close in time as one record, counted until the latest leaves', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRateLimitStore({ clock });
+    // 60 ms is a thousandth of the minute: the grants at 0 and 59 ms share a record.
+    await store.acquire('k', [tokens(10, 100)]);
+    await clock.advance(59);
+    await store.acquire('k', [tokens(20, 100)]);
+    await clock.advance(60_000 - 59);
+    // The grant at 0 is a window old, but its record is dated 59 ms: never counted shorter.
+    expect(store.usage('k', 'tokens')).toBe(30);
+    await clock.advance(59);
+    expect(store.usage('k', 'tokens')).toBe(0);
+  });
+
+  it('starts a new record once the first of the last one is a grain old', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRateLimitStore({ clock });
+    await store.acquire('k', [tokens(10, 100)]);
+    await clock.advance(60);
+    await store.acquire('k', [tokens(20, 100)]);
+    await clock.advance(60_000 - 60);
+    expect(store.usage('k', 'tokens')).toBe(20);
+  });
+
   it('says a demand above the limit can never fit', async () => {
     const store = new MemoryRateLimitStore({ clock: new ManualClock(0) });
     expect(await store.acquire('k', [tokens(101, 100)])).toEqual({

@@ -7,11 +7,22 @@ import {
   systemClock,
 } from '@ply/core';
 
-/** One grant (or correction) in a sliding-window log. */
+/** Grants (or corrections) in a sliding-window log, counted until `at` is a window old. */
 interface LogEntry {
+  /** The latest of them. */
   at: number;
+  /** The earliest of them. */
+  since: number;
   amount: number;
 }
+
+/**
+ * How close in time grants must be to share a record: a thousandth of the window. The
+ * record is dated at the latest of them, so each counts a little longer than its own
+ * window, never shorter, and a key holds at most about a thousand records per window
+ * however fast calls come.
+ */
+const grainOf = (windowMs: number): number => Math.max(1, Math.floor(windowMs / 1000));
 
 interface DimensionLog {
   windowMs: number;
@@ -35,8 +46,8 @@ export interface MemoryRateLimitStoreOptions {
  * bucket (which lets a full bucket plus its refill through inside one window, up to twice
  * the limit), this never lets more than `limit` through in ANY window of `windowMs`.
  *
- * Memory is one small record per grant and dimension still inside its window; grants in
- * the same millisecond share one record, and empty keys are dropped.
+ * Memory is one small record per dimension for the grants of each thousandth of its
+ * window (see `grainOf`), and empty keys are dropped.
  *
  * `adjust` with a positive delta records the extra usage now (it then counts for a full
  * window: conservative). A negative delta gives back from the OLDEST live records: the
@@ -70,7 +81,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       }
     }
     if (refused !== undefined) {
-      this.#dropIfEmpty(key);
+      this.#dropIfEmpty(key, now);
       return { granted: false, dimension: refused, retryAfterMs };
     }
     const remaining: Record<string, number> = {};
@@ -79,8 +90,27 @@ export class MemoryRateLimitStore implements RateLimitStore {
       record(log, now, demand.amount);
       remaining[demand.dimension] = Math.max(0, demand.limit - log.total);
     }
-    this.#dropIfEmpty(key);
+    this.#dropIfEmpty(key, now);
     return { granted: true, remaining };
+  }
+
+  /**
+   * What a zero demand would be told is left of `limit` now: undefined while exhausted or
+   * when more than the limit is counted. A reading: nothing is recorded.
+   */
+  remainingSync(
+    key: string,
+    dimension: string,
+    limit: number,
+    windowMs: number,
+  ): number | undefined {
+    const now = this.#clock.now();
+    const log = this.#log(key, dimension, windowMs, now, false);
+    if (!log) return limit;
+    const { total } = log;
+    if (log.entries.length === 0) this.#dropIfEmpty(key, now);
+    if (log.exhaustedUntil > now || total > limit) return undefined;
+    return limit - total;
   }
 
   async adjust(key: string, dimension: string, delta: number, windowMs: number): Promise<void> {
@@ -108,7 +138,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       giveBack -= taken;
       if (oldest.amount <= 0) log.entries.shift();
     }
-    this.#dropIfEmpty(key);
+    this.#dropIfEmpty(key, now);
   }
 
   async exhaust(key: string, dimension: string, untilMs: number): Promise<void> {
@@ -142,8 +172,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   get size(): number {
     for (const key of [...this.#keys.keys()]) {
       const dimensions = this.#keys.get(key);
-      for (const log of dimensions?.values() ?? []) prune(log, this.#clock.now());
-      this.#dropIfEmpty(key);
+      const now = this.#clock.now();
+      for (const log of dimensions?.values() ?? []) prune(log, now);
+      this.#dropIfEmpty(key, now);
     }
     return this.#keys.size;
   }
@@ -174,11 +205,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return log;
   }
 
-  #dropIfEmpty(key: string): void {
+  #dropIfEmpty(key: string, now: number): void {
     const dimensions = this.#keys.get(key);
     if (!dimensions) return;
-    const now = this.#clock.now();
-    for (const [dimension, log] of dimensions) {
+    // Keys, not entries: no pair array per dimension on every grant.
+    for (const dimension of dimensions.keys()) {
+      const log = dimensions.get(dimension) as DimensionLog;
       if (log.entries.length === 0 && log.exhaustedUntil <= now) dimensions.delete(dimension);
     }
     if (dimensions.size === 0) this.#keys.delete(key);
@@ -211,17 +243,18 @@ function record(log: DimensionLog, now: number, amount: number): void {
   if (amount <= 0) return;
   log.total += amount;
   const last = log.entries.at(-1);
-  if (last && last.at === now) {
+  if (last && last.at <= now && now - last.since < grainOf(log.windowMs)) {
     last.amount += amount;
+    last.at = now;
     return;
   }
-  if (!last || last.at < now) {
-    log.entries.push({ at: now, amount });
+  if (!last || last.at <= now) {
+    log.entries.push({ at: now, since: now, amount });
     return;
   }
   // The clock went backwards: keep the log ordered.
   const index = log.entries.findIndex((entry) => entry.at > now);
-  log.entries.splice(index, 0, { at: now, amount });
+  log.entries.splice(index, 0, { at: now, since: now, amount });
 }
 
 /** Milliseconds until `demand` fits; 0 when it fits now, Infinity when it never can. */

@@ -135,6 +135,23 @@ export class LimiterState {
       : this.config.store.acquire(key, demands);
   }
 
+  /**
+   * What is left of `limit` for a dimension now, as this limiter counts it; undefined
+   * while a 429 drained it or when more than the limit is counted.
+   */
+  remaining(
+    key: string,
+    dimension: string,
+    limit: number,
+    windowMs: number,
+  ): number | undefined | Promise<number | undefined> {
+    if (this.memory) return this.memory.remainingSync(key, dimension, limit, windowMs);
+    // A zero demand takes nothing: the store's answer is only a reading.
+    return this.config.store
+      .acquire(key, [{ dimension, amount: 0, limit, windowMs }])
+      .then((decision) => (decision.granted ? decision.remaining?.[dimension] : undefined));
+  }
+
   /** Undefined when the store took it at once. */
   adjust(
     key: string,

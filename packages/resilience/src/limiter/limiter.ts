@@ -6,6 +6,7 @@ import {
   type TokenEstimate,
   type TokenEstimator,
 } from '@ply/core';
+import { SETTLED } from '../settled.js';
 import { LimitLearning } from './limit-learning.js';
 import {
   limiterConfig,
@@ -104,8 +105,12 @@ export class RateLimiter {
    * becomes the key's limit, and remaining quota below what this limiter counts is
    * charged (another client used it), or drains the dimension until its reset at zero.
    */
-  async observe(key: string, snapshot: RateLimitSnapshot): Promise<void> {
-    await this.#learning.observe(key, snapshot);
+  observe(key: string, snapshot: RateLimitSnapshot): Promise<void> {
+    try {
+      return this.#learning.observe(key, snapshot) ?? SETTLED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** A 429 said `dimension` is empty: nothing more is granted for it for `resetMs`. */

@@ -1,7 +1,6 @@
+import { SETTLED } from '../settled.js';
 import { RATE_LIMIT_WINDOWS, type RateLimitPermit, type RateLimitUsage } from './limiter-config.js';
 import type { KeyState, LimiterState, Waiter } from './limiter-state.js';
-
-const DONE = Promise.resolve();
 
 function usageTotal(usage: RateLimitUsage): number {
   let total: number;
@@ -17,19 +16,26 @@ function usageTotal(usage: RateLimitUsage): number {
   return total;
 }
 
-/** All of `pending`, or undefined when every step was taken at once. */
-function all(pending: (Promise<void> | undefined)[]): Promise<void> | undefined {
-  const waiting = pending.filter((step) => step !== undefined);
-  return waiting.length === 0 ? undefined : Promise.all(waiting).then(() => {});
+const TOKEN_DIMENSIONS = ['tokens', 'tokens-per-day'] as const;
+
+/** Both steps, or the one not taken at once, or undefined when both were. */
+function both(
+  first: Promise<void> | undefined,
+  second: Promise<void> | undefined,
+): Promise<void> | undefined {
+  if (first === undefined) return second;
+  if (second === undefined) return first;
+  return Promise.all([first, second]).then(() => {});
 }
 
 /** Charges `tokens` more in each token dimension with a limit (usage beyond the reservation). */
 export function charge(limiter: LimiterState, key: string, tokens: number) {
-  return all(
-    (['tokens', 'tokens-per-day'] as const)
-      .filter((dimension) => Number.isFinite(limiter.limit(key, dimension)))
-      .map((dimension) => limiter.adjust(key, dimension, tokens, RATE_LIMIT_WINDOWS[dimension])),
-  );
+  let pending: Promise<void> | undefined;
+  for (const dimension of TOKEN_DIMENSIONS) {
+    if (!Number.isFinite(limiter.limit(key, dimension))) continue;
+    pending = both(pending, limiter.adjust(key, dimension, tokens, RATE_LIMIT_WINDOWS[dimension]));
+  }
+  return pending;
 }
 
 /**
@@ -38,14 +44,13 @@ export function charge(limiter: LimiterState, key: string, tokens: number) {
  */
 export function giveBack(limiter: LimiterState, key: string, tokens: number, grantedAt: number) {
   const age = limiter.config.clock.now() - grantedAt;
-  return all(
-    (['tokens', 'tokens-per-day'] as const)
-      .filter((dimension) => {
-        const windowMs = RATE_LIMIT_WINDOWS[dimension];
-        return Number.isFinite(limiter.limit(key, dimension)) && age < windowMs;
-      })
-      .map((dimension) => limiter.adjust(key, dimension, -tokens, RATE_LIMIT_WINDOWS[dimension])),
-  );
+  let pending: Promise<void> | undefined;
+  for (const dimension of TOKEN_DIMENSIONS) {
+    const windowMs = RATE_LIMIT_WINDOWS[dimension];
+    if (!Number.isFinite(limiter.limit(key, dimension)) || age >= windowMs) continue;
+    pending = both(pending, limiter.adjust(key, dimension, -tokens, windowMs));
+  }
+  return pending;
 }
 
 /** Gives back a grant nobody took (its caller aborted while the store decided). */
@@ -92,7 +97,7 @@ export function grant(
     grantedAt,
     waitedMs,
     reconcile: (actualUsage) => {
-      if (reconciled) return DONE;
+      if (reconciled) return SETTLED;
       reconciled = true;
       let pending: Promise<void> | undefined;
       try {
@@ -105,7 +110,7 @@ export function grant(
       }
       if (pending === undefined) {
         finish();
-        return DONE;
+        return SETTLED;
       }
       return pending.finally(finish);
     },

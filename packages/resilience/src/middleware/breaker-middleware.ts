@@ -1,4 +1,4 @@
-import { type CallTarget, ChatStream, type Middleware } from '@ply/core';
+import { type CallTarget, type ChatResult, ChatStream, type Middleware } from '@ply/core';
 import type { CircuitBreaker, CircuitPermit } from '../breaker/circuit-breaker.js';
 import { keepOutcome } from './store-errors.js';
 
@@ -20,26 +20,27 @@ export function circuitBreaker(
   options: CircuitBreakerMiddlewareOptions = {},
 ): Middleware {
   const keyOf = options.key ?? ((target: CallTarget) => target.deployment);
+  const { onStoreError } = options;
+  /** Undefined when recorded at once. */
   const settle = (permit: CircuitPermit, error?: unknown) =>
     keepOutcome(
-      () =>
-        error === undefined
-          ? breaker.record(permit, 'success')
-          : breaker.recordError(permit, error),
-      options.onStoreError,
+      error === undefined ? breaker.record(permit, 'success') : breaker.recordError(permit, error),
+      onStoreError,
     );
   return {
     name: 'circuit-breaker',
     async complete({ call, next }) {
       const permit = await breaker.admit(keyOf(call.target));
+      let result: ChatResult;
       try {
-        const result = await next();
-        await settle(permit);
-        return result;
+        result = await next();
       } catch (error) {
         await settle(permit, error);
         throw error;
       }
+      const recording = settle(permit);
+      if (recording) await recording;
+      return result;
     },
     stream({ request, options: callOptions, call, next }) {
       return ChatStream.defer(

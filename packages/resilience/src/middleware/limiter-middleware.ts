@@ -8,7 +8,8 @@ import {
   type MiddlewareCall,
   RateLimitError,
 } from '@ply/core';
-import type { RateLimiter, RateLimitPermit } from '../limiter/limiter.js';
+import type { RateLimitAcquireOptions, RateLimiter, RateLimitPermit } from '../limiter/limiter.js';
+import { SETTLED } from '../settled.js';
 import { keepOutcome } from './store-errors.js';
 
 export interface RateLimitMiddlewareOptions {
@@ -33,42 +34,51 @@ export function rateLimit(
   const keyOf = options.key ?? ((target: CallTarget) => target.endpoint);
 
   function acquire({ request, options: callOptions, call }: Call, signal: AbortSignal | undefined) {
-    const priority = callOptions.metadata?.priority;
-    return limiter.acquire({
+    const acquiring: RateLimitAcquireOptions = {
       key: keyOf(call.target),
       tokens: limiter.reservationFor(request, call.estimate(limiter.estimator)),
       field: request.maxOutputTokens === undefined ? 'messages' : 'maxOutputTokens',
-      ...(signal ? { signal } : {}),
-      ...(typeof priority === 'number' ? { priority } : {}),
-    });
+    };
+    if (signal) acquiring.signal = signal;
+    const priority = callOptions.metadata?.priority;
+    if (typeof priority === 'number') acquiring.priority = priority;
+    return limiter.acquire(acquiring);
   }
 
-  const succeeded = (permit: RateLimitPermit, call: Call, result: ChatResult) =>
-    keepOutcome(async () => {
-      await permit.reconcile(result.usage);
-      const snapshot = result.meta.rateLimit;
-      if (snapshot) await limiter.observe(keyOf(call.call.target), snapshot);
-    }, options.onStoreError);
+  /** Reconciles, then learns from the headers; undefined when both were done at once. */
+  function succeeded(permit: RateLimitPermit, call: Call, result: ChatResult) {
+    let bookkeeping = permit.reconcile(result.usage);
+    const snapshot = result.meta.rateLimit;
+    if (snapshot) {
+      const key = keyOf(call.call.target);
+      bookkeeping =
+        bookkeeping === SETTLED
+          ? limiter.observe(key, snapshot)
+          : bookkeeping.then(() => limiter.observe(key, snapshot));
+    }
+    return keepOutcome(bookkeeping, options.onStoreError);
+  }
 
-  const failed = (permit: RateLimitPermit, call: Call, error: unknown) =>
-    keepOutcome(async () => {
-      permit.release();
-      if (RateLimitError.isInstance(error))
-        await limiter.observeError(keyOf(call.call.target), error);
-    }, options.onStoreError);
+  function failed(permit: RateLimitPermit, call: Call, error: unknown) {
+    permit.release();
+    if (!RateLimitError.isInstance(error)) return undefined;
+    return keepOutcome(limiter.observeError(keyOf(call.call.target), error), options.onStoreError);
+  }
 
   return {
     name: 'rate-limit',
     async complete(call) {
       const permit = await acquire(call, call.options.signal);
+      let result: ChatResult;
       try {
-        const result = await call.next();
-        await succeeded(permit, call, result);
-        return result;
+        result = await call.next();
       } catch (error) {
         await failed(permit, call, error);
         throw error;
       }
+      const bookkeeping = succeeded(permit, call, result);
+      if (bookkeeping) await bookkeeping;
+      return result;
     },
     stream(call) {
       return ChatStream.defer(

@@ -1,20 +1,26 @@
+import { SETTLED } from '../settled.js';
+
 /**
- * Runs a policy's bookkeeping after a call without letting it change the call's outcome:
- * an answer that arrived stays an answer, an error stays the call's own error, when the
- * store that keeps the policy's state cannot be reached (a Redis store under
- * `fail-closed`). Its error goes to `onStoreError`.
+ * A policy's bookkeeping after a call, kept from changing the call's outcome: an answer
+ * that arrived stays an answer, an error stays the call's own error, when the store that
+ * keeps the policy's state cannot be reached (a Redis store under `fail-closed`). Its
+ * error goes to `onStoreError`. Undefined when the bookkeeping was done at once.
  */
-export async function keepOutcome(
-  bookkeeping: () => Promise<void> | void,
+export function keepOutcome(
+  bookkeeping: Promise<void>,
   onStoreError: ((error: unknown) => void) | undefined,
-): Promise<void> {
+): Promise<void> | undefined {
+  if (bookkeeping === SETTLED) return undefined;
+  return bookkeeping.then(undefined, (error: unknown) => reportStoreError(error, onStoreError));
+}
+
+export function reportStoreError(
+  error: unknown,
+  onStoreError: ((error: unknown) => void) | undefined,
+): void {
   try {
-    await bookkeeping();
-  } catch (error) {
-    try {
-      onStoreError?.(error);
-    } catch {
-      // A listener's failure is not the call's.
-    }
+    onStoreError?.(error);
+  } catch {
+    // A listener's failure is not the call's.
   }
 }

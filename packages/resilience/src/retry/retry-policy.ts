@@ -35,6 +35,12 @@ interface Deadline {
   stopWatch: AbortController | undefined;
 }
 
+const NO_DEADLINE: Deadline = Object.freeze({
+  at: Number.POSITIVE_INFINITY,
+  controller: undefined,
+  stopWatch: undefined,
+});
+
 /**
  * Retries a call per DESIGN §3: only what can succeed (`classifyRetry`), exponential
  * backoff with full (or decorrelated) jitter under a cap, server hints honoured and never
@@ -98,11 +104,8 @@ export class RetryPolicy {
     };
     const deadline = this.#deadline(options.startedAt ?? this.clock.now(), reportDeadline);
     const fires = deadline.controller?.signal;
-    // Attempts always get a signal; with nothing to fire it, a private one no one aborts.
     const outer =
-      callerSignal && fires
-        ? AbortSignal.any([callerSignal, fires])
-        : (callerSignal ?? fires ?? new AbortController().signal);
+      callerSignal && fires ? AbortSignal.any([callerSignal, fires]) : (callerSignal ?? fires);
 
     let attempts = 0;
     let lastRetryCost = 0;
@@ -116,7 +119,6 @@ export class RetryPolicy {
             attempt,
             idempotencyKey,
             outer,
-            outerCanFire: callerSignal !== undefined || fires !== undefined,
             attemptTimeoutMs: this.attemptTimeoutMs,
             clock: this.clock,
           });
@@ -150,7 +152,7 @@ export class RetryPolicy {
             // The retry never ran: give its tokens back.
             this.budget?.release(scope, step.cost);
             if (callerSignal?.aborted) throw new GiveUp(abortError(callerSignal), 'aborted');
-            throw new GiveUp(abortError(outer), 'deadline');
+            throw new GiveUp(abortError(outer as AbortSignal), 'deadline');
           }
         }
       }
@@ -176,9 +178,7 @@ export class RetryPolicy {
    */
   #deadline(startedAt: number, reportDeadline: () => void): Deadline {
     const deadlineMs = this.deadlineMs;
-    if (deadlineMs === undefined) {
-      return { at: Infinity, controller: undefined, stopWatch: undefined };
-    }
+    if (deadlineMs === undefined) return NO_DEADLINE;
     const at = startedAt + deadlineMs;
     const controller = new AbortController();
     const stopWatch = new AbortController();

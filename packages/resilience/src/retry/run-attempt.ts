@@ -11,10 +11,8 @@ export const STOPPED = Symbol('stopped');
 export interface AttemptSettings {
   attempt: number;
   idempotencyKey: string;
-  /** Aborts on the caller's abort or the deadline. */
-  outer: AbortSignal;
-  /** Whether anything can fire `outer`. */
-  outerCanFire: boolean;
+  /** Aborts on the caller's abort or the deadline; undefined when nothing can. */
+  outer: AbortSignal | undefined;
   attemptTimeoutMs: number | undefined;
   clock: Clock;
 }
@@ -28,15 +26,24 @@ export async function runAttempt<T>(
   settings: AttemptSettings,
 ): Promise<T> {
   const { attempt, idempotencyKey, outer, attemptTimeoutMs: timeoutMs } = settings;
-  if (timeoutMs === undefined && !settings.outerCanFire) {
-    return await attemptFn({ attempt, signal: outer, idempotencyKey });
+  if (timeoutMs === undefined && outer === undefined) {
+    // Nothing can abort the attempt: its signal, one no one fires, is made only if read.
+    let never: AbortSignal | undefined;
+    return await attemptFn({
+      attempt,
+      idempotencyKey,
+      get signal() {
+        never ??= new AbortController().signal;
+        return never;
+      },
+    });
   }
-  let signal = outer;
+  let signal = outer as AbortSignal;
   let stopTimer: AbortController | undefined;
   if (timeoutMs !== undefined) {
     const timeout = new AbortController();
     stopTimer = new AbortController();
-    signal = AbortSignal.any([outer, timeout.signal]);
+    signal = outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal;
     settings.clock.sleep(timeoutMs, stopTimer.signal).then(
       () =>
         timeout.abort(
