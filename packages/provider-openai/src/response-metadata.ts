@@ -70,37 +70,91 @@ export function responseMetadata(headers: Headers): ResponseMetadata {
  * needs them only when a dimension ran out.
  */
 function rateLimitFromHeaders(headers: Headers): RateLimitSnapshot | undefined {
+  const snapshot = lazyResets(
+    headers.get('x-ratelimit-reset-requests'),
+    headers.get('x-ratelimit-reset-tokens'),
+  );
+  readNumber(snapshot, 'limitRequests', headers.get('x-ratelimit-limit-requests'));
+  readNumber(snapshot, 'remainingRequests', headers.get('x-ratelimit-remaining-requests'));
+  readNumber(snapshot, 'limitTokens', headers.get('x-ratelimit-limit-tokens'));
+  readNumber(snapshot, 'remainingTokens', headers.get('x-ratelimit-remaining-tokens'));
+  for (const _field in snapshot) return snapshot;
+  return undefined;
+}
+
+type NumberField = 'limitRequests' | 'remainingRequests' | 'limitTokens' | 'remainingTokens';
+
+function readNumber(snapshot: RateLimitSnapshot, field: NumberField, text: string | null): void {
+  const value = parseHeaderNumber(text);
+  if (value !== undefined) snapshot[field] = value;
+}
+
+/** A duration parsed on first read; assigning replaces it. */
+class LazyDuration {
+  #text: string | undefined;
+  #value: number | undefined;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  get value(): number | undefined {
+    if (this.#text !== undefined) {
+      this.#value = parseDuration(this.#text);
+      this.#text = undefined;
+    }
+    return this.#value;
+  }
+
+  set value(value: number | undefined) {
+    this.#text = undefined;
+    this.#value = value;
+  }
+}
+
+/**
+ * A snapshot with a lazy getter for each reset header present. Both present, as OpenAI
+ * sends them, is one object literal: its accessors keep the object's fast shape, where
+ * defining them one by one would not.
+ */
+function lazyResets(requests: string | null, tokens: string | null): RateLimitSnapshot {
+  if (requests !== null && tokens !== null) {
+    const resetRequests = new LazyDuration(requests);
+    const resetTokens = new LazyDuration(tokens);
+    return {
+      get resetRequestsMs() {
+        return resetRequests.value;
+      },
+      set resetRequestsMs(value) {
+        resetRequests.value = value;
+      },
+      get resetTokensMs() {
+        return resetTokens.value;
+      },
+      set resetTokensMs(value) {
+        resetTokens.value = value;
+      },
+    };
+  }
   const snapshot: RateLimitSnapshot = {};
-  const number = (field: keyof RateLimitSnapshot, name: string) => {
-    const value = parseHeaderNumber(headers.get(name));
-    if (value !== undefined) snapshot[field] = value;
-  };
-  const reset = (field: 'resetRequestsMs' | 'resetTokensMs', name: string) => {
-    const text = headers.get(name);
-    if (text === null) return;
-    const once = { parsed: false, value: undefined as number | undefined };
-    Object.defineProperty(snapshot, field, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        if (!once.parsed) {
-          once.parsed = true;
-          once.value = parseDuration(text);
-        }
-        return once.value;
-      },
-      set(value: number | undefined) {
-        Object.defineProperty(snapshot, field, { value, enumerable: true, writable: true });
-      },
-    });
-  };
-  number('limitRequests', 'x-ratelimit-limit-requests');
-  number('remainingRequests', 'x-ratelimit-remaining-requests');
-  reset('resetRequestsMs', 'x-ratelimit-reset-requests');
-  number('limitTokens', 'x-ratelimit-limit-tokens');
-  number('remainingTokens', 'x-ratelimit-remaining-tokens');
-  reset('resetTokensMs', 'x-ratelimit-reset-tokens');
-  return Object.keys(snapshot).length > 0 ? snapshot : undefined;
+  if (requests !== null) defineLazy(snapshot, 'resetRequestsMs', new LazyDuration(requests));
+  if (tokens !== null) defineLazy(snapshot, 'resetTokensMs', new LazyDuration(tokens));
+  return snapshot;
+}
+
+function defineLazy(
+  snapshot: RateLimitSnapshot,
+  field: 'resetRequestsMs' | 'resetTokensMs',
+  duration: LazyDuration,
+): void {
+  Object.defineProperty(snapshot, field, {
+    enumerable: true,
+    configurable: true,
+    get: () => duration.value,
+    set: (value: number | undefined) => {
+      duration.value = value;
+    },
+  });
 }
 
 /** Everything the headers say, retry hints included: for errors, where the hints matter. */
