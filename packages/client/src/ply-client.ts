@@ -137,6 +137,12 @@ export class PlyClient {
     // Fallbacks resolve their chains against the whole registry: built once every provider
     // is registered, and reached through a layer that stands in for them until then.
     const fallbacks = new Map<string, Middleware>();
+    const fallbackOf = (id: string): Middleware => {
+      const layer = fallbacks.get(id);
+      if (layer === undefined)
+        throw new ConfigurationError(`createPlyClient: fallback.${id} is not built yet`);
+      return layer;
+    };
     const policies: Middleware[] = [
       ...(retryPolicy ? [retry(retryPolicy)] : []),
       ...(this.breaker ? [circuitBreaker(this.breaker)] : []),
@@ -150,9 +156,8 @@ export class PlyClient {
             {
               name: 'fallback',
               complete: (call) =>
-                (fallbacks.get(id)?.complete as NonNullable<Middleware['complete']>)(call),
-              stream: (call) =>
-                (fallbacks.get(id)?.stream as NonNullable<Middleware['stream']>)(call),
+                (fallbackOf(id).complete as NonNullable<Middleware['complete']>)(call),
+              stream: (call) => (fallbackOf(id).stream as NonNullable<Middleware['stream']>)(call),
             },
           ]
         : [];

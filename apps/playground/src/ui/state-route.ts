@@ -11,7 +11,7 @@ export const stateRoute: UiRoute = async (context, _request, response, url) => {
   const { stack } = context;
   const target = url.searchParams.get('target');
   const keys = new Set(context.session.deployments);
-  if (target !== null && target.includes(':') && stack.registry.has(target.split(':')[0] ?? '')) {
+  if (target?.includes(':') && stack.registry.has(target.split(':')[0] ?? '')) {
     keys.add(stack.registry.target(target).deployment);
   }
   const [budgetRows, headroom, circuits] = await Promise.all([

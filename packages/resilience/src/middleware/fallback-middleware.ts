@@ -77,7 +77,7 @@ export function fallback(options: FallbackOptions): Middleware {
     return result;
   };
 
-  const moving = (call: Call<unknown>, index: number, failure: PlyError, signal?: AbortSignal) =>
+  const moving = (index: number, failure: PlyError, signal?: AbortSignal) =>
     index < options.chain.length && shouldFallBack(failure) && !signal?.aborted;
 
   return {
@@ -90,7 +90,7 @@ export function fallback(options: FallbackOptions): Middleware {
           return markAnswered(await pending, providerId);
         } catch (error) {
           const failure = toPlyError(error);
-          if (!moving(call, index, failure, call.options.signal)) throw failure;
+          if (!moving(index, failure, call.options.signal)) throw failure;
           const to = options.chain[index] as string;
           options.onEvent?.({ type: 'fallback', from, to, code: failure.code });
           from = to;
@@ -114,7 +114,7 @@ export function fallback(options: FallbackOptions): Middleware {
               return stream;
             } catch (error) {
               const failure = toPlyError(error);
-              if (!moving(call, index, failure, signal)) throw failure;
+              if (!moving(index, failure, signal)) throw failure;
               const to = options.chain[index] as string;
               options.onEvent?.({ type: 'fallback', from, to, code: failure.code });
               from = to;
