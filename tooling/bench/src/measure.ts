@@ -1,14 +1,6 @@
-import { recordNote, recordTable } from './report.ts';
+import { type Measurement, recordNote, recordTable } from './report.ts';
 
-export interface Measurement {
-  name: string;
-  /** Median microseconds per operation over the rounds. */
-  medianUs: number;
-  minUs: number;
-  maxUs: number;
-  /** Per-operation figure of each round, in round order (for ratios taken round by round). */
-  samples?: readonly number[];
-}
+export type { Measurement } from './report.ts';
 
 export interface MeasureOptions {
   rounds: number;

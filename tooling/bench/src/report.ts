@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
-import type { Measurement } from './measure.ts';
+
+export interface Measurement {
+  name: string;
+  /** Median microseconds per operation over the rounds. */
+  medianUs: number;
+  minUs: number;
+  maxUs: number;
+  /** Per-operation figure of each round, in round order (for ratios taken round by round). */
+  samples?: readonly number[];
+}
 
 export interface ReportRow extends Measurement {
   /** Median over the baseline row's median; absent when the table has no baseline. */

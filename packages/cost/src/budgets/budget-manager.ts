@@ -20,7 +20,14 @@ import {
 } from './budget-limits.js';
 import { type BudgetPeriod, periodBucket } from './budget-period.js';
 import { BudgetThresholds } from './budget-thresholds.js';
-import { HeldReservation, type ReservationHost } from './held-reservation.js';
+import {
+  type BudgetReservation,
+  HeldReservation,
+  type ReservationHost,
+} from './held-reservation.js';
+
+export type { BudgetReservation, BudgetSettleOptions } from './held-reservation.js';
+
 import { MemoryBudgetStore } from './memory-budget-store.js';
 import { fromBudgetUnits, toBudgetUnits } from './units.js';
 import {
@@ -47,25 +54,6 @@ export interface BudgetManagerOptions {
 export interface BudgetReserveRequest extends BudgetCall {
   /** The most the call can cost, such as the price of its prompt plus `max_tokens`. */
   amount: number;
-}
-
-export interface BudgetSettleOptions {
-  /** Marks `actual` as estimated (no billed usage came back); shown on the event. */
-  estimated?: boolean;
-}
-
-/** Money held for one call. Settle it with what the call cost, or release it. */
-export interface BudgetReservation {
-  readonly id: string;
-  readonly amount: number;
-  /** The scopes charged, with the limits and periods they were checked against. */
-  readonly scopes: readonly WindowedBudgetScopeLimit[];
-  /** True when the store failed open: the reservation was granted without a check. */
-  readonly degraded: boolean;
-  /** Replaces the reservation by `actual`, even above it. Later calls do nothing. */
-  settle(actual: number, options?: BudgetSettleOptions): Promise<void>;
-  /** Gives the reservation back. Does nothing once settled or released. */
-  release(): Promise<void>;
 }
 
 /** One configured limit as it stands now, for one scope key. */

@@ -1,7 +1,6 @@
 import type { BudgetStore } from '@ply/core';
 import type { BudgetEvent } from './budget-events.js';
 import type { AppliedLimit } from './budget-limits.js';
-import type { BudgetReservation, BudgetSettleOptions } from './budget-manager.js';
 import type { BudgetThresholds } from './budget-thresholds.js';
 import type { MemoryBudgetStore } from './memory-budget-store.js';
 import { toBudgetUnits } from './units.js';
@@ -18,6 +17,25 @@ export interface ReservationHost {
 }
 
 const DONE = Promise.resolve();
+
+export interface BudgetSettleOptions {
+  /** Marks `actual` as estimated (no billed usage came back); shown on the event. */
+  estimated?: boolean;
+}
+
+/** Money held for one call. Settle it with what the call cost, or release it. */
+export interface BudgetReservation {
+  readonly id: string;
+  readonly amount: number;
+  /** The scopes charged, with the limits and periods they were checked against. */
+  readonly scopes: readonly WindowedBudgetScopeLimit[];
+  /** True when the store failed open: the reservation was granted without a check. */
+  readonly degraded: boolean;
+  /** Replaces the reservation by `actual`, even above it. Later calls do nothing. */
+  settle(actual: number, options?: BudgetSettleOptions): Promise<void>;
+  /** Gives the reservation back. Does nothing once settled or released. */
+  release(): Promise<void>;
+}
 
 /**
  * Money held for one call, finished once: settled or released. A failed finish (the

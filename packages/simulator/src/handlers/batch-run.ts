@@ -3,29 +3,9 @@ import type { ChatRequestBody } from '../behaviours/chat-answer.js';
 import { chatCompletionBody, generateChat } from '../chat-generation.js';
 import type { Simulation } from '../simulation.js';
 import type { BatchRequest } from './batch-input.js';
-import type { StoredBatch } from './batch-store.js';
+import type { BatchOutcome, BatchUsage, StoredBatch } from './batch-store.js';
 import { embeddings } from './embeddings.js';
 import { addFile } from './file-store.js';
-
-/** The batch object's `usage`. */
-export interface BatchUsage {
-  input_tokens: number;
-  input_tokens_details: { cached_tokens: number };
-  output_tokens: number;
-  output_tokens_details: { reasoning_tokens: number };
-  total_tokens: number;
-}
-
-/** What a completed batch produced. */
-export interface BatchOutcome {
-  /** Absent when no request succeeded, as with the API. */
-  outputFileId?: string;
-  /** Absent when no request failed. */
-  errorFileId?: string;
-  completed: number;
-  failed: number;
-  usage: BatchUsage;
-}
 
 interface Answer {
   body: unknown;

@@ -1,7 +1,26 @@
 import { ApiError } from '../api-error.js';
 import type { Simulation } from '../simulation.js';
 import type { BatchEndpoint, BatchRequest } from './batch-input.js';
-import type { BatchOutcome } from './batch-run.js';
+
+/** The batch object's `usage`. */
+export interface BatchUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+/** What a completed batch produced. */
+export interface BatchOutcome {
+  /** Absent when no request succeeded, as with the API. */
+  outputFileId?: string;
+  /** Absent when no request failed. */
+  errorFileId?: string;
+  completed: number;
+  failed: number;
+  usage: BatchUsage;
+}
 
 /** One batch as the simulator keeps it; its status is derived from the clock on each read. */
 export interface StoredBatch {
