@@ -135,40 +135,36 @@ export function wrapProvider(provider: Provider, ...middlewares: Middleware[]): 
   const complete = compose('complete', all);
   const stream = compose('stream', all);
   const embed = compose('embed', all);
+  /** The call resolved at the door, or the typed error that refuses it. */
   const resolve = <R extends ChatRequest | EmbedRequest>(
     kind: Hook,
     request: R,
     options: CallOptions | undefined,
-  ) => ResolvedCall.resolve(kind, request, base, ResolvedCall.addressedAs(options));
+  ): ResolvedCall | PlyError => {
+    try {
+      return ResolvedCall.resolve(kind, request, base, ResolvedCall.addressedAs(options));
+    } catch (error) {
+      return toPlyError(error);
+    }
+  };
   const wrapped: Provider & { [STACK]: Stack } = {
     [STACK]: { base, middlewares: all },
     id: base.id,
     complete(request, options = {}) {
-      let call: ResolvedCall;
-      try {
-        call = resolve('complete', request, options);
-      } catch (error) {
-        return Promise.reject(toPlyError(error));
-      }
+      const call = resolve('complete', request, options);
+      if (!(call instanceof ResolvedCall)) return Promise.reject(call);
       return complete(request, options, call) as Promise<ChatResult>;
     },
     stream(request, options = {}) {
-      let call: ResolvedCall;
-      try {
-        call = resolve('stream', request, options);
-      } catch (error) {
-        const failure: PlyError = toPlyError(error);
-        return ChatStream.failed(failure, options.signal ? { signal: options.signal } : {});
+      const call = resolve('stream', request, options);
+      if (!(call instanceof ResolvedCall)) {
+        return ChatStream.failed(call, options.signal ? { signal: options.signal } : {});
       }
       return stream(request, options, call) as ChatStream;
     },
     embed(request, options = {}) {
-      let call: ResolvedCall;
-      try {
-        call = resolve('embed', request, options);
-      } catch (error) {
-        return Promise.reject(toPlyError(error));
-      }
+      const call = resolve('embed', request, options);
+      if (!(call instanceof ResolvedCall)) return Promise.reject(call);
       return embed(request, options, call) as Promise<EmbedResult>;
     },
     listModels: (options) => base.listModels(options),

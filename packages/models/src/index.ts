@@ -1,5 +1,6 @@
 export { DEFAULT_ENCODING, encodingByName } from './encoding-rule.js';
 export { defaultCatalogue, ModelCatalogue, type PriceOverride } from './model-catalogue.js';
+export { DEFAULT_CAPABILITIES, TILES as IMAGE_TILES } from './openai-model-kinds.js';
 export {
   DATA_RESIDENCY_UPLIFT,
   MIN_CACHEABLE_PROMPT_TOKENS,

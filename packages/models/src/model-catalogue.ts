@@ -1,6 +1,7 @@
-import { ConfigurationError, type ModelCapabilities } from '@ply/core';
+import { ConfigurationError } from '@ply/core';
 import { deepFreeze } from './deep-freeze.js';
 import { DEFAULT_ENCODING, encodingByName } from './encoding-rule.js';
+import { DEFAULT_CAPABILITIES } from './openai-model-kinds.js';
 import { OPENAI_MODEL_TABLE } from './openai-models.js';
 import {
   type LongContextPrices,
@@ -18,17 +19,6 @@ import {
 export interface PriceOverride extends TierPrices {
   longContext?: TierPrices & { aboveInputTokens?: number };
 }
-
-const DEFAULT_CAPABILITIES: ModelCapabilities = {
-  streaming: true,
-  tools: true,
-  parallelToolCalls: true,
-  vision: false,
-  structuredOutput: false,
-  reasoning: false,
-  logprobs: true,
-  embeddings: false,
-};
 
 /**
  * What may follow a family id for a name to be one of its snapshots: dates (`-2024-08-06`),

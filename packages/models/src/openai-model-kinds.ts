@@ -2,8 +2,11 @@
 import type { ModelCapabilities } from '@ply/core';
 import type { ImageTokenRule, TokenRates } from './types.js';
 
-/** What a chat model of the GPT-3.5/GPT-4 era supports. */
-export const CHAT: ModelCapabilities = {
+/**
+ * What a chat model of the GPT-3.5/GPT-4 era supports; also what a model registered
+ * without capabilities, or a server's model no catalogue knows, is assumed to support.
+ */
+export const DEFAULT_CAPABILITIES: ModelCapabilities = Object.freeze({
   streaming: true,
   tools: true,
   parallelToolCalls: true,
@@ -12,7 +15,8 @@ export const CHAT: ModelCapabilities = {
   reasoning: false,
   logprobs: true,
   embeddings: false,
-};
+});
+export const CHAT = DEFAULT_CAPABILITIES;
 /** gpt-4o and later: images in, structured output. */
 export const MODERN: ModelCapabilities = { ...CHAT, vision: true, structuredOutput: true };
 /** The o-series and gpt-5: reasoning, no logprobs, one tool call at a time. */
@@ -33,7 +37,7 @@ export const EMBEDDING: ModelCapabilities = {
   embeddings: true,
 };
 
-/** How gpt-4o, gpt-4.1 and gpt-4-turbo turn an image into tokens. */
+/** How gpt-4o, gpt-4.1 and gpt-4-turbo turn an image into tokens; also the rule for a model no catalogue knows. */
 export const TILES: Extract<ImageTokenRule, { method: 'tile' }> = {
   method: 'tile',
   lowDetailTokens: 85,

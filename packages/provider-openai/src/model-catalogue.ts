@@ -1,17 +1,4 @@
-import type { ModelCapabilities } from '@ply/core';
 import { defaultCatalogue, type ModelCatalogue } from '@ply/models';
-
-/** What a model the catalogue does not know (a compatible server's) is assumed to support. */
-export const DEFAULT_CAPABILITIES: ModelCapabilities = Object.freeze({
-  streaming: true,
-  tools: true,
-  parallelToolCalls: true,
-  vision: false,
-  structuredOutput: false,
-  reasoning: false,
-  logprobs: true,
-  embeddings: false,
-});
 
 /**
  * Reasoning models take `max_completion_tokens`, `developer` messages and no sampling

@@ -5,10 +5,10 @@ import {
   type ModelInfo,
   NotFoundError,
 } from '@ply/core';
+import { DEFAULT_CAPABILITIES } from '@ply/models';
 import { sdkRequestOptions } from './call-context.js';
 import type { ServerFeature } from './compatibility.js';
 import { mapOpenAIError } from './map-error.js';
-import { DEFAULT_CAPABILITIES } from './model-catalogue.js';
 import type { ProviderContext } from './provider-context.js';
 
 const FEATURE_FLAGS: Partial<Record<ServerFeature, keyof ModelCapabilities>> = {

@@ -9,7 +9,8 @@ import { rateLimit } from './middleware/limiter-middleware.js';
 import { retry } from './middleware/retry-middleware.js';
 import type { ResilienceEventListener } from './resilience-event.js';
 import type { RetryBudget } from './retry/retry-budget.js';
-import { RetryPolicy, type RetryPolicyOptions } from './retry/retry-policy.js';
+import type { RetryPolicyOptions } from './retry/retry-options.js';
+import { RetryPolicy } from './retry/retry-policy.js';
 
 export interface ResilienceOptions {
   /** A policy, or options for one; `false` for no retries. Default: `new RetryPolicy()`. */

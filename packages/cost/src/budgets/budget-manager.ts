@@ -105,11 +105,14 @@ export class BudgetManager {
   /** For per-value limits: limit index → shown value → period suffix last seen. */
   readonly #seen = new Map<number, Map<string, string | undefined>>();
   #nextPruneAt = Number.NEGATIVE_INFINITY;
+  /** Whether every limit is global: then `#plan` keeps its answer for the period. */
+  readonly #allGlobal: boolean;
   /** See `#plan`. */
   #globalPlan: (ChargePlan & { until: number }) | undefined;
 
   constructor(options: BudgetManagerOptions) {
     this.#limits = normalizeLimits(options.limits);
+    this.#allGlobal = this.#limits.every((limit) => limit.scope === 'global');
     this.#clock = options.clock ?? systemClock;
     this.#store = options.store ?? new MemoryBudgetStore({ clock: this.#clock });
     this.#memory = this.#store instanceof MemoryBudgetStore ? this.#store : undefined;
@@ -131,9 +134,7 @@ export class BudgetManager {
 
   /** The scopes a call would be charged in now, with their limits. */
   scopesFor(call: BudgetCall): WindowedBudgetScopeLimit[] {
-    return mergeDuplicateScopes(
-      limitsForCall(this.#limits, call, this.#clock.now()).map((applied) => applied.scope),
-    );
+    return this.#plan(call, this.#clock.now()).scopes.map((scope) => ({ ...scope }));
   }
 
   /**
@@ -238,7 +239,7 @@ export class BudgetManager {
     if (kept !== undefined && now < kept.until) return kept;
     const applied = limitsForCall(this.#limits, call, now);
     const scopes = mergeDuplicateScopes(applied.map((entry) => entry.scope));
-    if (!this.#limits.every((limit) => limit.scope === 'global')) return { applied, scopes };
+    if (!this.#allGlobal) return { applied, scopes };
     const ends = scopes.map((scope) => scope.expiresAt ?? Number.POSITIVE_INFINITY);
     for (const scope of scopes) Object.freeze(scope);
     this.#globalPlan = {

@@ -68,7 +68,8 @@ interface Tracked {
   model: string;
   /** The model's catalogue entry, resolved once (from the call's facts when they are ours). */
   entry: ModelEntry | undefined;
-  promptTokens: number;
+  /** The prompt is counted only when a budget, the guard or an early stop needs it. */
+  call: ResolvedCall;
   reservation: Reservation | undefined;
   providerId: string;
   metadata: CallMetadata | undefined;
@@ -90,12 +91,14 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
   const estimator = options.estimator ?? tiktokenEstimator;
   const guard = options.contextGuard ?? true;
 
+  /** The prompt as `estimator` counts it: once per call, shared with every layer. */
+  const promptTokens = (tracked: Tracked) => tracked.call.estimate(estimator).tokens;
+
   /** What a call is before it is sent: its model, entry and prompt, after the guard. */
   function track(call: ResolvedCall, metadata: CallMetadata | undefined): Tracked {
     const model = call.target.model ?? 'unknown';
     const facts = call.target.facts;
     const entry = catalogue.owns(facts) ? facts : catalogue.resolve(model);
-    const prompt = call.estimate(estimator);
     if (guard && call.target.model !== undefined && entry?.contextWindow !== undefined) {
       const window = {
         contextWindow: entry.contextWindow,
@@ -104,14 +107,14 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       assertFitsContextWindow(call.request as ChatRequest, {
         estimator,
         windowOf: () => window,
-        prompt,
+        prompt: call.estimate(estimator),
         defaultModel: model,
       });
     }
     return {
       model,
       entry,
-      promptTokens: prompt.tokens,
+      call,
       reservation: undefined,
       providerId: call.target.providerId,
       metadata,
@@ -123,7 +126,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
    * reserved at nothing and shows as unpriced.
    */
   async function reserve(budget: BudgetGate, tracked: Tracked, request: ChatRequest) {
-    const amount = worstCaseAmount(request, tracked.entry, tracked.promptTokens) ?? 0;
+    const amount = worstCaseAmount(request, tracked.entry, promptTokens(tracked)) ?? 0;
     const call: Parameters<BudgetGate['reserve']>[0] = { model: tracked.model, amount };
     if (tracked.metadata) call.metadata = tracked.metadata;
     if (options.apiKey) call.apiKey = options.apiKey;
@@ -200,7 +203,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       partial.refusal +
       partial.toolCalls.map((toolCall) => toolCall.arguments).join('');
     const usage = createUsage({
-      inputTokens: tracked.promptTokens,
+      inputTokens: promptTokens(tracked),
       outputTokens: estimator.countText(shown, tracked.model).tokens,
       estimated: true,
     });

@@ -157,20 +157,21 @@ export function calculateCost(
   const catalogue = options.catalogue ?? defaultCatalogue;
   const entry = options.entry ?? catalogue.resolve(model);
   const pricingTier = pricingTierFor(options.serviceTier, options.batch);
-  const longContext = entry !== undefined && isLongContext(entry, usage.inputTokens);
-  // Built only for the answers without an amount: a priced one is one object.
-  const base = (pricedAtTier = true): Base => ({
+  const base: Base = {
     model,
     resolvedModel: entry?.id,
     tier: pricingTier ?? options.serviceTier ?? 'default',
     estimated: usage.estimated,
-    longContext: pricedAtTier && longContext,
+    longContext: false,
     asOf: catalogue.asOf,
-  });
-  if (entry === undefined) return unpricedCost(base(false), 'unknown-model');
-  if (pricingTier === undefined) return unpricedCost(base(false), 'unknown-tier');
-  const rates = longContext ? entry.prices.longContext?.[pricingTier] : entry.prices[pricingTier];
-  if (rates === undefined) return unpricedCost(base(), 'unknown-tier');
+  };
+  if (entry === undefined) return unpricedCost(base, 'unknown-model');
+  if (pricingTier === undefined) return unpricedCost(base, 'unknown-tier');
+  base.longContext = isLongContext(entry, usage.inputTokens);
+  const rates = base.longContext
+    ? entry.prices.longContext?.[pricingTier]
+    : entry.prices[pricingTier];
+  if (rates === undefined) return unpricedCost(base, 'unknown-tier');
 
   const cacheWrite = rates.cacheWrite === undefined ? 0 : usage.cacheWriteTokens;
   const priced = new PricedLines(options.dataResidency ? 1 + DATA_RESIDENCY_UPLIFT : 1);
@@ -189,15 +190,10 @@ export function calculateCost(
   );
   priced.add('reasoning', usage.reasoningTokens, rates.output);
   priced.add('audio-output', usage.outputAudioTokens, rates.audioOutput);
-  if (priced.missing.length > 0) return unpricedCost(base(), 'unknown-rate', priced.missing);
+  if (priced.missing.length > 0) return unpricedCost(base, 'unknown-rate', priced.missing);
 
   return {
-    model,
-    resolvedModel: entry.id,
-    tier: pricingTier,
-    estimated: usage.estimated,
-    longContext,
-    asOf: catalogue.asOf,
+    ...base,
     amount: priced.amount,
     currency: 'USD',
     unpriced: false,

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { defaultCatalogue, type ImageTokenRule } from '@ply/models';
+import { defaultCatalogue, IMAGE_TILES, type ImageTokenRule } from '@ply/models';
 
 export interface ImageSize {
   width: number;
@@ -11,20 +11,9 @@ export type ImageDetail = 'auto' | 'low' | 'high';
 /** What an image is assumed to be when nothing tells its size: a 1024x1024 picture. */
 export const DEFAULT_IMAGE_SIZE: Readonly<ImageSize> = Object.freeze({ width: 1024, height: 1024 });
 
-/** How a model no catalogue entry names turns an image into tokens: gpt-4o's tiles. */
-const DEFAULT_TILES: ImageTokenRule = {
-  method: 'tile',
-  lowDetailTokens: 85,
-  maxSide: 2048,
-  shortSide: 768,
-  tileSize: 512,
-  baseTokens: 85,
-  tokensPerTile: 170,
-};
-
 /** The model's rule, from the one catalogue. */
 function imageRule(model: string | undefined): ImageTokenRule {
-  return defaultCatalogue.resolve(model)?.images ?? DEFAULT_TILES;
+  return defaultCatalogue.resolve(model)?.images ?? IMAGE_TILES;
 }
 
 function patchCount(width: number, height: number, patch: number, maxPatches: number): number {

@@ -1,5 +1,6 @@
 import { type CallOptions, ChatStream, type Middleware } from '@ply/core';
-import { RetryPolicy, type RetryPolicyOptions } from '../retry/retry-policy.js';
+import type { RetryPolicyOptions } from '../retry/retry-options.js';
+import { RetryPolicy } from '../retry/retry-policy.js';
 
 /**
  * Retries what can succeed under `policy` (or a policy built from options): backoff with

@@ -14,7 +14,7 @@ export function keepOutcome(
   return bookkeeping.then(undefined, (error: unknown) => reportStoreError(error, onStoreError));
 }
 
-export function reportStoreError(
+function reportStoreError(
   error: unknown,
   onStoreError: ((error: unknown) => void) | undefined,
 ): void {

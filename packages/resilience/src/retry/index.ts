@@ -7,7 +7,6 @@ export {
   type RetryExecuteOptions,
   type RetryInfo,
   type RetryJitter,
-  RetryPolicy,
   type RetryPolicyOptions,
-  withRetry,
-} from './retry-policy.js';
+} from './retry-options.js';
+export { RetryPolicy, withRetry } from './retry-policy.js';

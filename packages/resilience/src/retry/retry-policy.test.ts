@@ -24,13 +24,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResilienceEvent } from '../resilience-event.js';
 import { exponentialCeiling } from './backoff.js';
 import { RetryBudget } from './retry-budget.js';
-import {
-  type RetryAttemptContext,
-  type RetryInfo,
-  RetryPolicy,
-  type RetryPolicyOptions,
-  withRetry,
-} from './retry-policy.js';
+import type { RetryAttemptContext, RetryInfo, RetryPolicyOptions } from './retry-options.js';
+import { RetryPolicy, withRetry } from './retry-policy.js';
 
 const constant = (value: number): Random => ({ next: () => value });
 

@@ -12,16 +12,6 @@ import {
 } from './retry-options.js';
 import { runAttempt, STOPPED } from './run-attempt.js';
 
-export {
-  DEFAULT_RETRY_OPTIONS,
-  type RetryAttemptContext,
-  type RetryAttemptFn,
-  type RetryExecuteOptions,
-  type RetryInfo,
-  type RetryJitter,
-  type RetryPolicyOptions,
-} from './retry-options.js';
-
 /** This process's share of every idempotency key: 64 random bits, as 16 hex digits. */
 const PROCESS_KEY_PREFIX = Array.from(crypto.getRandomValues(new Uint32Array(2)), (word) =>
   word.toString(16).padStart(8, '0'),

@@ -3,7 +3,7 @@ import type { ChatRequestBody } from '../behaviours/chat-answer.js';
 import { chatCompletionBody, generateChat } from '../chat-generation.js';
 import type { Simulation } from '../simulation.js';
 import type { BatchRequest } from './batch-input.js';
-import type { BatchOutcome, BatchUsage, StoredBatch } from './batch-store.js';
+import type { BatchOutcome, StoredBatch } from './batch-store.js';
 import { embeddings } from './embeddings.js';
 import { addFile } from './file-store.js';
 

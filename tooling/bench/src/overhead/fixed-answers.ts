@@ -28,6 +28,22 @@ export const ANSWER_HEADERS: Readonly<Record<string, string>> = {
   'x-ratelimit-reset-tokens': '0s',
 };
 
+/** The usage of a 13-token prompt and an answer of `completionTokens`. */
+function usage(completionTokens: number) {
+  return {
+    prompt_tokens: 13,
+    completion_tokens: completionTokens,
+    total_tokens: completionTokens + 13,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
 const completion = {
   id: 'chatcmpl-bench0001',
   object: 'chat.completion',
@@ -46,18 +62,7 @@ const completion = {
       finish_reason: 'stop',
     },
   ],
-  usage: {
-    prompt_tokens: 13,
-    completion_tokens: 11,
-    total_tokens: 24,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  },
+  usage: usage(11),
   service_tier: 'default',
   system_fingerprint: FINGERPRINT,
 };
@@ -87,20 +92,7 @@ function streamEvents(): object[] {
     events.push(chunk({ content: ` ${WORDS[index % WORDS.length]}` }, null));
   }
   events.push(chunk({}, 'stop'));
-  events.push(
-    chunk({}, null, {
-      prompt_tokens: 13,
-      completion_tokens: STREAM_CHUNKS,
-      total_tokens: STREAM_CHUNKS + 13,
-      prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-      completion_tokens_details: {
-        reasoning_tokens: 0,
-        audio_tokens: 0,
-        accepted_prediction_tokens: 0,
-        rejected_prediction_tokens: 0,
-      },
-    }),
-  );
+  events.push(chunk({}, null, usage(STREAM_CHUNKS)));
   return events;
 }
 
