@@ -3,6 +3,7 @@ import {
   type ChatMessage,
   type ChatRequest,
   type TokenEstimator,
+  type ToolDefinition,
 } from '@ply/core';
 import { describe, expect, it } from 'vitest';
 import {
@@ -141,6 +142,23 @@ describe('estimateChatTokens: tools, calls, formats and images', () => {
     // The hidden system message brings its own framing: 3 + 'system'.
     expect(withTools.breakdown.framing).toBe(without.breakdown.framing + 4);
     expect(withTools.tokens).toBe(without.tokens + withTools.breakdown.tools + 4);
+  });
+
+  it('counts a tool without parameters as OpenAI does: a function of no arguments', () => {
+    // OpenAI accepts a function without `parameters` (core's type asks for them); counting
+    // one threw a raw TypeError.
+    const bare = {
+      type: 'function',
+      name: 'ping',
+      description: 'Check the line',
+    } as ToolDefinition;
+    const noArguments: ToolDefinition = { ...bare, parameters: { type: 'object', properties: {} } };
+    const request = (tool: ToolDefinition): ChatRequest => ({ ...weather, tools: [tool] });
+    const counted = estimateChatTokens(request(bare));
+    expect(counted).toEqual(estimateChatTokens(request(noArguments)));
+    expect(counted.exact).toBe(false);
+    expect(counted.breakdown.tools).toBeGreaterThan(0);
+    expect(tiktokenEstimator.estimateChat(request(bare)).tokens).toBe(counted.tokens);
   });
 
   it('appends the tools to an existing system message instead', () => {

@@ -159,9 +159,10 @@ export function renderToolNamespace(tools: readonly ToolDefinition[]): string {
   const lines = ['namespace functions {', ''];
   for (const tool of tools) {
     if (tool.description) lines.push(comment(tool.description, ''));
-    const parameters: Schema = tool.parameters;
-    const properties = parameters.properties;
-    if (isSchema(properties) && Object.keys(properties).length > 0) {
+    // OpenAI accepts a function without `parameters`, and renders it as one of no arguments.
+    const parameters: unknown = tool.parameters;
+    const properties = isSchema(parameters) ? parameters.properties : undefined;
+    if (isSchema(parameters) && isSchema(properties) && Object.keys(properties).length > 0) {
       lines.push(`type ${tool.name} = (_: {`);
       lines.push(renderProperties(parameters, parameters, 0, 0, new Set()));
       lines.push('}) => any;');
