@@ -92,6 +92,10 @@ export function generateChat(
   if (promptTokens + (maxOutput ?? 0) > model.contextWindow)
     throw contextLengthExceeded(model, promptTokens, maxOutput);
   const charged = promptTokens + (maxOutput ?? 0);
+  // Without max_tokens the API still stops: at the model's output limit or at the end of
+  // the context window, whichever comes first.
+  const outputLimit =
+    maxOutput ?? Math.min(model.maxOutputTokens, model.contextWindow - promptTokens);
   const rateLimitHeaders = simulation.rateLimiter.acquire(apiKey, charged, model.id);
 
   const seed = fnv1a(
@@ -130,12 +134,12 @@ export function generateChat(
       toolTokens;
     let finishReason: GeneratedChoice['finishReason'] =
       toolCalls.length > 0 ? 'tool_calls' : 'stop';
-    if (maxOutput !== undefined && tokens > maxOutput) {
+    if (tokens > outputLimit) {
       // Cut at the limit, reasoning first, as the API does (a reasoning model can end empty).
-      const room = Math.max(0, maxOutput - answer.reasoningTokens);
+      const room = Math.max(0, outputLimit - answer.reasoningTokens);
       contentTokens = (contentTokens ?? []).slice(0, room);
       toolCalls = [];
-      tokens = Math.min(maxOutput, answer.reasoningTokens) + contentTokens.length;
+      tokens = Math.min(outputLimit, answer.reasoningTokens) + contentTokens.length;
       finishReason = 'length';
     }
     completionTokens += tokens;
