@@ -207,6 +207,41 @@ describe('ChatStream', () => {
     await expect(stream.result).rejects.toBe(error);
   });
 
+  it('ends a stream aborted before anyone read it at once, without opening its source', async () => {
+    const heard: string[] = [];
+    let sourceOpened = false;
+    const stream = new ChatStream(async function* source() {
+      sourceOpened = true;
+      yield text('never');
+    }).observe({
+      start: () => heard.push('start'),
+      error: (error) => {
+        heard.push(error.code);
+      },
+    });
+    stream.abort();
+    // Observers hear it without anyone reading or awaiting the result.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toEqual(['start', 'aborted']);
+    await expect(collect(stream)).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    await expect(stream.result).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    expect(sourceOpened).toBe(false);
+  });
+
+  it('ends a deferred stream aborted before anyone read it without opening it', async () => {
+    const heard: string[] = [];
+    let opened = false;
+    const stream = ChatStream.defer(async () => {
+      opened = true;
+      return new ChatStream(scripted([text('never')]));
+    }).observe({ error: (error) => void heard.push(error.code) });
+    stream.abort();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(heard).toEqual(['aborted']);
+    await expect(stream.result).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    expect(opened).toBe(false);
+  });
+
   it('aborts when the caller’s signal fires', async () => {
     const controller = new AbortController();
     const stream = new ChatStream(stalled([]), { signal: controller.signal });

@@ -99,9 +99,19 @@ export class ChatStream implements AsyncIterable<ChatStreamEvent> {
     return this.#startRun().then((run) => run.openUntilContent());
   }
 
-  /** Stops the stream; the iteration and `result` reject with `AbortedError`. */
+  /**
+   * Stops the stream; the iteration and `result` reject with `AbortedError`. A stream
+   * nobody has read yet ends at once, without opening its source: its observers hear of
+   * it now (so whatever a layer holds for it is released) rather than at a read that may
+   * never come.
+   */
   abort(reason?: unknown): void {
+    const unread = this.#run === undefined && this.#opening === undefined;
     this.#controller.abort(reason ?? new AbortedError('The stream was aborted'));
+    if (!unread) return;
+    // The signal is aborted first, so a deferred stream fails without calling its opener
+    // and a plain one fails before its source runs.
+    void this.#startRun().then((run) => run.fail(this.#controller.signal.reason));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {

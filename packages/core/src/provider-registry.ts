@@ -10,6 +10,7 @@ import type { ModelInfo } from './model-info.js';
 import type { Provider } from './provider.js';
 import type { ChatRequest } from './request.js';
 import type { ChatResult } from './result.js';
+import { holdUntilEnded } from './stream-hold.js';
 import { describe } from './validation/invalid.js';
 
 export interface ProviderRegistryOptions {
@@ -90,7 +91,8 @@ export class ProviderRegistry {
 
   /**
    * Puts `provider` under `id` (registering it if new) and returns the previous one once
-   * its in-flight calls have finished, disposed first when `disposePrevious` is set.
+   * the calls made on it have ended (streams created on it included, read or not: see
+   * `stream`), disposed first when `disposePrevious` is set.
    */
   async swap(
     id: string,
@@ -169,28 +171,21 @@ export class ProviderRegistry {
     }
   }
 
-  /** In flight from the first read to its end: a stream nobody reads holds nothing. */
+  /**
+   * Holds its provider from creation to its end (completed, failed, aborted, or its loop
+   * left), so a stream created before a swap and read after it still finishes on the
+   * provider it was created on. A stream nobody reads holds it until it is aborted (by
+   * `abort()` or the caller's signal) or garbage-collected.
+   */
   stream(target: string, request: ChatRequest, options?: CallOptions): ChatStream {
     const { providerId, model } = this.resolve(target);
     const registration = this.#registration(providerId);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      this.#release(registration);
-    };
-    return registration.provider
-      .stream(withModel(request, model), ResolvedCall.addressTo(options, providerId))
-      .observe({
-        start: () => {
-          registration.inFlight++;
-        },
-        result: () => {
-          release();
-          return undefined;
-        },
-        error: release,
-      });
+    const stream = registration.provider.stream(
+      withModel(request, model),
+      ResolvedCall.addressTo(options, providerId),
+    );
+    registration.inFlight++;
+    return holdUntilEnded(stream, options?.signal, () => this.#release(registration));
   }
 
   async embed(target: string, request: EmbedRequest, options?: CallOptions): Promise<EmbedResult> {
