@@ -27,7 +27,16 @@ export function checkNumber(
   if (typeof value !== 'number' || Number.isNaN(value)) {
     invalid(field, `must be a number, got ${describe(value)}`);
   }
-  if (range.integer && !Number.isInteger(value)) invalid(field, `must be an integer, got ${value}`);
+  // Safe integers only: past 2^53 a JSON number no longer says which integer it is (1e308
+  // is an "integer" to Number.isInteger), and no API parameter means one that large.
+  if (range.integer && !Number.isSafeInteger(value)) {
+    invalid(
+      field,
+      Number.isInteger(value)
+        ? `must be a safe integer (at most ${Number.MAX_SAFE_INTEGER} in size), got ${value}`
+        : `must be an integer, got ${value}`,
+    );
+  }
   if (range.min !== undefined && value < range.min) {
     invalid(field, `must be at least ${range.min}, got ${value}`);
   }

@@ -115,6 +115,13 @@ const invalidCases: { name: string; field: string; request: unknown }[] = [
   { name: 'n 129', field: 'n', request: req({ n: 129 }) },
   { name: 'n 1.5', field: 'n', request: req({ n: 1.5 }) },
   { name: 'seed 1.5', field: 'seed', request: req({ seed: 1.5 }) },
+  { name: 'seed 1e308', field: 'seed', request: req({ seed: 1e308 }) },
+  { name: 'seed 2^53', field: 'seed', request: req({ seed: 2 ** 53 }) },
+  {
+    name: 'maxOutputTokens 1e20',
+    field: 'maxOutputTokens',
+    request: req({ maxOutputTokens: 1e20 }),
+  },
   { name: 'presencePenalty 2.5', field: 'presencePenalty', request: req({ presencePenalty: 2.5 }) },
   {
     name: 'frequencyPenalty -3',
