@@ -22,6 +22,7 @@ import { openCall, sdkRequestOptions } from './call-context.js';
 import { fromChatCompletion } from './from-chat-completion.js';
 import { mapOpenAIError, scrubSecrets } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
+import { readBody } from './response-body.js';
 import { responseMetadata } from './response-metadata.js';
 import { ChunkTranslator } from './stream/chunk-translator.js';
 import { type ReadLimit, ssePayloads } from './stream/sse-payloads.js';
@@ -67,15 +68,19 @@ export async function completeChat(
     const response = await context.client.chat.completions
       .create(params as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, requestOptions)
       .asResponse();
-    const data: unknown = await response.json();
-    const completion = parseChatCompletion(data);
+    const completion = await readBody(response, {
+      provider: context.id,
+      what: 'a chat completion',
+      parse: parseChatCompletion,
+      check: (value) => (Array.isArray(value.choices) ? undefined : 'without choices'),
+    });
     return fromChatCompletion(completion, {
       provider: context.id,
       meta: responseMetadata(response.headers),
       warnings,
     });
   } catch (error) {
-    if (error instanceof ResponseParseError) throw invalidResponse(context.id, error);
+    if (PlyError.isInstance(error)) throw error;
     throw mapOpenAIError(error, { provider: context.id, timeoutMs: requestOptions.timeout });
   }
 }

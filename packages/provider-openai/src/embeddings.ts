@@ -3,20 +3,17 @@ import {
   createUsage,
   type EmbedRequest,
   type EmbedResult,
-  InvalidResponseError,
+  PlyError,
   ResolvedCall,
   UnsupportedFeatureError,
   validateEmbedRequest,
 } from '@ply/core';
-import {
-  decodeBase64Embedding,
-  parseEmbeddingResponse,
-  ResponseParseError,
-} from '@ply/response-models';
+import { decodeBase64Embedding, parseEmbeddingResponse } from '@ply/response-models';
 import type OpenAI from 'openai';
 import { openCall } from './call-context.js';
 import { mapOpenAIError } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
+import { readBody } from './response-body.js';
 import { responseMetadata } from './response-metadata.js';
 
 /** The API takes at most 2,048 inputs a request. */
@@ -59,18 +56,22 @@ export async function embedTexts(
         ...(request.user === undefined ? {} : { user: request.user }),
         ...request.providerOptions?.openai,
       };
-      const { data, response } = await context.client.embeddings
+      const response = await context.client.embeddings
         .create(params, { signal: call.signal, ...(call.headers ? { headers: call.headers } : {}) })
-        .withResponse();
-      const body = parseEmbeddingResponse(data);
+        .asResponse();
+      const body = await readBody(response, {
+        provider,
+        what: 'an embeddings response',
+        parse: parseEmbeddingResponse,
+        check: (value) =>
+          !Array.isArray(value.data)
+            ? 'without data'
+            : value.data.length !== batch.length
+              ? `with ${value.data.length} embeddings for ${batch.length} inputs`
+              : undefined,
+      });
       bodies.push(body);
-      const items = [...(body.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
-      if (items.length !== batch.length) {
-        throw new InvalidResponseError(
-          `${provider} returned ${items.length} embeddings for ${batch.length} inputs`,
-          { provider },
-        );
-      }
+      const items = [...body.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
       for (const item of items) {
         // Servers that ignore encoding_format send floats: accept both.
         embeddings.push(
@@ -84,12 +85,7 @@ export async function embedTexts(
       meta = { ...responseMetadata(response.headers), model: body.model ?? model };
     }
   } catch (error) {
-    if (error instanceof ResponseParseError) {
-      throw new InvalidResponseError(
-        `${provider} sent an embeddings response that does not parse: ${error.message}`,
-        { provider, cause: error },
-      );
-    }
+    if (PlyError.isInstance(error)) throw error;
     throw mapOpenAIError(error, { provider, timedOut: call.timedOut(), timeoutMs: call.timeoutMs });
   } finally {
     call.release();

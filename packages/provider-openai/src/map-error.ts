@@ -5,6 +5,7 @@ import {
   ContentFilterError,
   ContextWindowExceededError,
   InvalidRequestError,
+  InvalidResponseError,
   NotFoundError,
   PermissionDeniedError,
   PlyError,
@@ -107,6 +108,13 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
   }
   if (isTransportFailure(error)) {
     return new ConnectionError(`The connection to ${provider} broke: ${(error as Error).message}`, {
+      provider,
+      cause: sanitisedCause(error),
+    });
+  }
+  if (error instanceof SyntaxError) {
+    // The SDK parsed a body that is not JSON (a Files or Batches answer cut short).
+    return new InvalidResponseError(`${provider} sent a body that is not JSON: ${error.message}`, {
       provider,
       cause: sanitisedCause(error),
     });

@@ -4,12 +4,15 @@ import {
   type ModelCapabilities,
   type ModelInfo,
   NotFoundError,
+  PlyError,
 } from '@ply/core';
 import { DEFAULT_CAPABILITIES } from '@ply/models';
+import { type Model, parseModel, parseModelsPage } from '@ply/response-models';
 import { sdkRequestOptions } from './call-context.js';
 import type { ServerFeature } from './compatibility.js';
 import { mapOpenAIError } from './map-error.js';
 import type { ProviderContext } from './provider-context.js';
+import { readBody } from './response-body.js';
 
 const FEATURE_FLAGS: Partial<Record<ServerFeature, keyof ModelCapabilities>> = {
   tools: 'tools',
@@ -18,6 +21,19 @@ const FEATURE_FLAGS: Partial<Record<ServerFeature, keyof ModelCapabilities>> = {
   vision: 'vision',
   embeddings: 'embeddings',
 };
+
+/** A model object the adapter can use: lenient parsing lets `id` be absent. */
+function hasId(model: Model | null | undefined): model is Model {
+  return typeof model?.id === 'string' && model.id !== '';
+}
+
+/** The optional facts of a listed model, as far as the server gave them. */
+function listedFields(model: Model): { ownedBy?: string; created?: number } {
+  return {
+    ...(typeof model.owned_by === 'string' ? { ownedBy: model.owned_by } : {}),
+    ...(typeof model.created === 'number' ? { created: model.created } : {}),
+  };
+}
 
 /** What a server without a route answers to it: a missing `GET /models/{id}` looks like these. */
 const NO_ROUTE_STATUSES: ReadonlySet<number> = new Set([404, 405, 501]);
@@ -81,9 +97,16 @@ export class ModelDirectory {
     if (this.#context.catalogue.resolve(id)) return this.info(id);
     const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {
-      const model = await this.#context.client.models.retrieve(id, requestOptions);
-      return this.info(model.id, { ownedBy: model.owned_by, created: model.created });
+      const response = await this.#context.client.models.retrieve(id, requestOptions).asResponse();
+      const model = await readBody(response, {
+        provider: this.#context.id,
+        what: 'a model',
+        parse: parseModel,
+        check: (value) => (hasId(value) ? undefined : 'without an id'),
+      });
+      return this.info(model.id, listedFields(model));
     } catch (error) {
+      if (PlyError.isInstance(error) && error.status === undefined) throw error;
       const failure = mapOpenAIError(error, {
         provider: this.#context.id,
         timeoutMs: requestOptions.timeout,
@@ -102,12 +125,22 @@ export class ModelDirectory {
   async #fetch(options: CallOptions): Promise<ModelInfo[]> {
     const requestOptions = sdkRequestOptions(options, this.#context.timeoutMs);
     try {
-      const models: ModelInfo[] = [];
-      for await (const model of this.#context.client.models.list(requestOptions)) {
-        models.push(this.info(model.id, { ownedBy: model.owned_by, created: model.created }));
-      }
-      return models;
+      // One page: the API lists every model at once.
+      const response = await this.#context.client.models.list(requestOptions).asResponse();
+      const page = await readBody(response, {
+        provider: this.#context.id,
+        what: 'a model list',
+        parse: parseModelsPage,
+        check: (value) =>
+          !Array.isArray(value.data)
+            ? 'without data'
+            : value.data.every(hasId)
+              ? undefined
+              : 'with a model without an id',
+      });
+      return page.data.map((model) => this.info(model.id, listedFields(model)));
     } catch (error) {
+      if (PlyError.isInstance(error)) throw error;
       throw mapOpenAIError(error, {
         provider: this.#context.id,
         timeoutMs: requestOptions.timeout,

@@ -22,9 +22,18 @@ export type Fault =
   /** Headers only after `ms`. */
   | { kind: 'slow-headers'; ms: number }
   /** The body ends cleanly after `afterChunks` chunks, without `[DONE]`. */
-  | { kind: 'cut-without-done'; afterChunks?: number };
+  | { kind: 'cut-without-done'; afterChunks?: number }
+  /**
+   * A 200 to a request that did not stream whose body is not the endpoint's JSON: cut in
+   * half, sent as an SSE stream, or a JSON object with none of the endpoint's fields.
+   * Without `shape`, each such fault takes the next of the three in turn.
+   */
+  | { kind: 'malformed-body'; shape?: MalformedBodyShape };
 
 export type FaultKind = Fault['kind'];
+
+/** How a `malformed-body` fault breaks a JSON answer. */
+export type MalformedBodyShape = 'truncated-json' | 'event-stream' | 'wrong-shape';
 
 /** Faults that act on stream chunks: they cannot affect a plain JSON answer. */
 const STREAM_ONLY: ReadonlySet<FaultKind> = new Set([
@@ -34,6 +43,14 @@ const STREAM_ONLY: ReadonlySet<FaultKind> = new Set([
   'stall',
   'cut-without-done',
 ]);
+
+/** Faults that act on a whole JSON body: a stream has `malformed-chunk` instead. */
+const PLAIN_ONLY: ReadonlySet<FaultKind> = new Set(['malformed-body']);
+
+/** Whether a fault of `kind` can affect a request that streams or not. */
+function canAffect(kind: FaultKind, stream: boolean): boolean {
+  return stream ? !PLAIN_ONLY.has(kind) : !STREAM_ONLY.has(kind);
+}
 
 /** Which requests a rule or a queued fault applies to; all given fields must match. */
 export interface FaultMatch {
@@ -134,7 +151,7 @@ export class FaultInjector {
   next(facts: RequestFacts): Fault | undefined {
     // A fault that cannot affect this request (a stream fault on a plain request) waits.
     const applies = (rule: Rule) =>
-      matches(rule.match, facts) && (facts.stream || !STREAM_ONLY.has(rule.fault.kind));
+      matches(rule.match, facts) && canAffect(rule.fault.kind, facts.stream);
     for (const list of [this.#queue, this.#rules]) {
       const index = list.findIndex(applies);
       if (index === -1) continue;
@@ -148,7 +165,7 @@ export class FaultInjector {
     let draw = random.source.next();
     for (const [kind, rate] of Object.entries(random.rates) as [FaultKind, number][]) {
       if (draw < rate)
-        return facts.stream || !STREAM_ONLY.has(kind)
+        return canAffect(kind, facts.stream)
           ? (random.faults[kind] ?? defaultFault(kind))
           : undefined;
       draw -= rate;

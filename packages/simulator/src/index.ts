@@ -1,7 +1,7 @@
 export { ApiError, type ErrorBody } from './api-error.js';
 export * from './cassette/index.js';
 export { type Behaviour, DEFAULT_MODELS, type SimulatedModel } from './catalogue.js';
-export type { Fault, FaultKind, FaultMatch } from './faults.js';
+export type { Fault, FaultKind, FaultMatch, MalformedBodyShape } from './faults.js';
 export { FaultInjector } from './faults.js';
 export type { LoggedRequest } from './request-log.js';
 export { RequestLog } from './request-log.js';

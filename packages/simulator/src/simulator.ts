@@ -3,6 +3,7 @@ import { ConnectionDropped, resetError } from './connection-dropped.js';
 import type { Fault, FaultInjector } from './faults.js';
 import { formatDuration } from './format-duration.js';
 import type { HandlerResult, LogFacts } from './handler.js';
+import { malformedBody, malformedBodyShapes } from './malformed-body.js';
 import type { LoggedRequest, RequestLog } from './request-log.js';
 import { AZURE_PATH, ROUTES } from './routes.js';
 import { Simulation, type SimulatorOptions } from './simulation.js';
@@ -134,6 +135,7 @@ async function readBody(request: Request): Promise<unknown> {
 /** Creates a simulator: state, faults and log, served by `handle` or the in-process `fetch`. */
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const simulation = new Simulation(options);
+  const nextMalformedShape = malformedBodyShapes();
 
   async function handle(request: Request): Promise<Response> {
     const started = simulation.clock.now();
@@ -260,6 +262,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     log(status, result.log);
     headers['content-type'] = 'application/json';
     const json = JSON.stringify(result.body, null, 2);
+    if (fault?.kind === 'malformed-body' && status === 200) {
+      const broken = malformedBody(fault.shape ?? nextMalformedShape(), json, result.body);
+      headers['content-type'] = broken.contentType;
+      return new Response(broken.body, { status, headers });
+    }
     return new Response(fault?.kind === 'reset-after-headers' ? droppedBody() : json, {
       status,
       headers,
