@@ -1,22 +1,42 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createConnection, createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RedisProcess, spawnRedis } from './redis-process.js';
+
+export { pingRedis } from './redis-process.js';
 
 /**
- * A real `redis-server` on a free loopback port, for tests. It keeps nothing on disk
- * (`--save ''`, `--appendonly no`). Uses only Node's built-ins, so any package's tests can
- * import it. Start one per test file and `stop()` it in `afterAll` (or use
- * `sharedRedisServer` from `@ply/test-redis/vitest`).
+ * What a test server keeps on disk. `none`: nothing (`--save ''`, `--appendonly no`), so a
+ * restarted server is empty, as a cache without persistence comes back. `aof`: an
+ * append-only file in a fresh temporary directory, written before each reply
+ * (`appendfsync always`), so a restarted server holds everything it acknowledged.
+ */
+export type RedisPersistence = 'none' | 'aof';
+
+/**
+ * A real `redis-server` on a free loopback port, for tests. Uses only Node's built-ins, so
+ * any package's tests can import it. Start one per test file and `stop()` it in `afterAll`
+ * (or use `sharedRedisServer` from `@ply/test-redis/vitest`).
  */
 export interface RunningRedisServer {
   readonly host: '127.0.0.1';
   readonly port: number;
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
+  /** The running redis-server: a new process after each `restart()`. */
   readonly process: ChildProcess;
-  /** Kills the server and waits for it to exit. Safe to call twice. */
+  readonly persistence: RedisPersistence;
+  /** Kills the server (SIGKILL, as a crash would) and waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Kills the server if it runs, then starts it again on the same port with the same
+   * directory: with `aof` it comes back with its data, with `none` empty. Clients
+   * reconnect to it as they would to a real server that restarted.
+   */
+  restart(): Promise<void>;
 }
 
 export interface StartRedisServerOptions {
@@ -24,6 +44,8 @@ export interface StartRedisServerOptions {
   binary?: string;
   /** How long to wait for the first PONG. Default 10 s. */
   startTimeoutMs?: number;
+  /** Default `none`. */
+  persistence?: RedisPersistence;
 }
 
 /**
@@ -33,10 +55,6 @@ export interface StartRedisServerOptions {
  * outages use a server that never answers and short timeouts of their own.
  */
 export const REDIS_ANSWER_MS = 30_000;
-
-const MISSING = (binary: string) =>
-  `${binary} was not found: the Redis tests need a real server. Install it with ` +
-  '`apt-get install redis-server`, or run `source scripts/toolchain.sh && ply_ensure_test_services`.';
 
 /** A port that was free a moment ago: bind port 0 on loopback, read it, close. */
 export async function freeLoopbackPort(): Promise<number> {
@@ -50,110 +68,67 @@ export async function freeLoopbackPort(): Promise<number> {
   return address.port;
 }
 
-/** Resolves true when the server answers PING with PONG. */
-export function pingRedis(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host });
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-  });
+/** The server's arguments beyond its port: where and whether it keeps its data. */
+function persistenceArgs(persistence: RedisPersistence, dir: string): string[] {
+  const common = ['--save', '', '--dir', dir];
+  if (persistence === 'none') return [...common, '--appendonly', 'no'];
+  return [...common, '--appendonly', 'yes', '--appendfsync', 'always'];
+}
+
+/** A fresh directory for an `aof` server, removed when this process exits. */
+function dataDirectory(persistence: RedisPersistence): string {
+  if (persistence === 'none') return tmpdir();
+  const dir = mkdtempSync(join(tmpdir(), 'ply-test-redis-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export async function startRedisServer(
   options: StartRedisServerOptions = {},
 ): Promise<RunningRedisServer> {
   const binary = options.binary ?? 'redis-server';
+  const timeoutMs = options.startTimeoutMs ?? 10_000;
+  const persistence = options.persistence ?? 'none';
+  if (persistence !== 'none' && persistence !== 'aof') {
+    throw new Error(`persistence must be 'none' or 'aof', got ${String(persistence)}`);
+  }
+  const args = persistenceArgs(persistence, dataDirectory(persistence));
   let lastFailure = '';
   // A port freed by freeLoopbackPort can be taken by someone else before redis binds it.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
-    const started = await startOn(binary, port, options.startTimeoutMs ?? 10_000);
-    if (typeof started !== 'string') return started;
-    lastFailure = started;
+    const started = await spawnRedis(binary, port, args, timeoutMs);
+    if (typeof started === 'string') {
+      lastFailure = started;
+      continue;
+    }
+    /** The process running now; undefined while stopped. */
+    let current: RedisProcess | undefined = started;
+    /** The last process started, for `process`. */
+    let latest = started.child;
+    return {
+      host: '127.0.0.1',
+      port,
+      url: `redis://127.0.0.1:${port}`,
+      persistence,
+      get process() {
+        return latest;
+      },
+      stop: async () => {
+        const running = current;
+        current = undefined;
+        await running?.kill();
+      },
+      restart: async () => {
+        const running = current;
+        current = undefined;
+        await running?.kill();
+        const again = await spawnRedis(binary, port, args, timeoutMs);
+        if (typeof again === 'string') throw new Error(`redis-server did not restart: ${again}`);
+        current = again;
+        latest = again.child;
+      },
+    };
   }
   throw new Error(`redis-server did not start: ${lastFailure}`);
-}
-
-async function startOn(
-  binary: string,
-  port: number,
-  timeoutMs: number,
-): Promise<RunningRedisServer | string> {
-  const child = spawn(
-    binary,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      tmpdir(),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    });
-  });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const stop = async () => {
-    process.removeListener('exit', killOnExit);
-    if (exited) return;
-    child.kill('SIGKILL');
-    await exit;
-  };
-
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const failed = await Promise.race([
-      spawnError,
-      exit.then(() => new Error(`it exited: ${output.trim()}`)),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 50)),
-    ]);
-    if (failed) {
-      process.removeListener('exit', killOnExit);
-      if ((failed as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(MISSING(binary));
-      return failed.message;
-    }
-    if (await pingRedis(port)) {
-      return {
-        host: '127.0.0.1',
-        port,
-        url: `redis://127.0.0.1:${port}`,
-        process: child,
-        stop,
-      };
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      return `no PONG on port ${port} within ${timeoutMs}ms: ${output.trim()}`;
-    }
-  }
 }
