@@ -12,6 +12,8 @@ import {
   type WireObject,
 } from './wire-fields.js';
 import { wireMessages } from './wire-messages.js';
+import { checkWireMetadata } from './wire-metadata.js';
+import { wireIncludeUsage } from './wire-stream-options.js';
 import { wireResponseFormat, wireToolChoice, wireTools } from './wire-tools.js';
 
 /** A `/v1/chat/completions` body, understood. */
@@ -78,12 +80,6 @@ function logitBiasOf(value: unknown): Record<string, number> | undefined {
   return requireObject('logit_bias', value) as Record<string, number>;
 }
 
-function includeUsageOf(value: unknown): boolean {
-  if (value === undefined || value === null) return false;
-  const options = requireObject('stream_options', value);
-  return optionalBoolean('stream_options.include_usage', options.include_usage) ?? false;
-}
-
 /** Sets `field` on `target` only when defined: core requests carry no `undefined` keys. */
 function put<T extends object, K extends keyof T>(target: T, field: K, value: T[K] | undefined) {
   if (value !== undefined) target[field] = value;
@@ -115,14 +111,12 @@ export function wireToChatRequest(body: unknown): WireChatRequest {
   put(request, 'responseFormat', wireResponseFormat(body.response_format));
   put(request, 'temperature', optionalNumber('temperature', body.temperature));
   put(request, 'topP', optionalNumber('top_p', body.top_p));
-  // The newer name wins when a client sends both (some do, for older servers).
+  // The newer name wins when a client sends both (some do, for older servers); both are
+  // checked all the same, so a broken one is refused rather than silently dropped.
   const completionTokens = optionalNumber('max_completion_tokens', body.max_completion_tokens);
+  const maxTokens = optionalNumber('max_tokens', body.max_tokens);
   const maxTokensField = completionTokens === undefined ? 'max_tokens' : 'max_completion_tokens';
-  put(
-    request,
-    'maxOutputTokens',
-    completionTokens ?? optionalNumber('max_tokens', body.max_tokens),
-  );
+  put(request, 'maxOutputTokens', completionTokens ?? maxTokens);
   put(request, 'stop', stopOf(body.stop));
   put(request, 'seed', optionalNumber('seed', body.seed));
   put(request, 'n', optionalNumber('n', body.n));
@@ -142,6 +136,7 @@ export function wireToChatRequest(body: unknown): WireChatRequest {
     'serviceTier',
     optionalString('service_tier', body.service_tier) as ServiceTier | undefined,
   );
+  checkWireMetadata(body.metadata);
   const passed: WireObject = {};
   for (const field of PASSED_THROUGH) {
     if (body[field] !== undefined) passed[field] = body[field];
@@ -149,10 +144,11 @@ export function wireToChatRequest(body: unknown): WireChatRequest {
   if (Object.keys(passed).length > 0) request.providerOptions = { openai: passed };
 
   const stream = optionalBoolean('stream', body.stream) ?? false;
-  if (!stream && body.stream_options !== undefined && body.stream_options !== null) {
-    invalidField('stream_options', 'is only allowed when stream is true');
-  }
-  const includeUsage = includeUsageOf(body.stream_options);
+  const includeUsage = wireIncludeUsage(body.stream_options, stream);
   validateAsWire(request, maxTokensField);
+  if (completionTokens !== undefined && maxTokens !== undefined) {
+    // The one that lost is held to core's rule too (rare: the request is checked twice).
+    validateAsWire({ ...request, maxOutputTokens: maxTokens }, 'max_tokens');
+  }
   return { model, request, stream, includeUsage };
 }
