@@ -33,6 +33,7 @@ import { scrubSecrets } from './map-error.js';
 import { ModelDirectory } from './model-directory.js';
 import { type ProviderContext, readinessCheck } from './provider-context.js';
 import type { StreamTimeouts } from './stream/sse-payloads.js';
+import { refuseCredentialsInURL } from './url-credentials.js';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -85,20 +86,23 @@ export function checkStringOptions(options: object, names: readonly string[]): v
 /** Header names whose values are credentials, whatever they look like. */
 const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret/i;
 
+/** Headers that authenticate a request the way `apiKey` does (Basic auth to a proxy, Azure's key). */
+const AUTH_HEADER = /^(authorization|api-key)$/i;
+
+function hasAuthHeader(headers: Record<string, string> | undefined): boolean {
+  return Object.entries(headers ?? {}).some(
+    ([name, value]) => AUTH_HEADER.test(name) && typeof value === 'string' && value !== '',
+  );
+}
+
 /**
- * What this provider must never let out: its key, a password in its base URL, credential
- * headers. Upstreams quote keys back in errors, and a key that is not `sk-`-shaped (Azure,
- * a proxy's token) is recognised by no pattern.
+ * What this provider must never let out: its key and credential headers. Upstreams quote
+ * keys back in errors, and a key that is not `sk-`-shaped (Azure, a proxy's token) is
+ * recognised by no pattern. (A base URL with credentials is refused at construction.)
  */
-function credentialsOf(options: OpenAIProviderOptions, baseURL: string): string[] {
+function credentialsOf(options: OpenAIProviderOptions): string[] {
   const secrets: string[] = [];
   if (options.apiKey) secrets.push(options.apiKey);
-  try {
-    const password = decodeURIComponent(new URL(baseURL).password);
-    if (password) secrets.push(password);
-  } catch {
-    // Not a URL: the SDK reports it on the first call.
-  }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (CREDENTIAL_HEADER.test(name) && typeof value === 'string') {
       secrets.push(value.replace(/^(Bearer|Basic)\s+/i, ''));
@@ -141,6 +145,7 @@ export class OpenAIProvider implements Provider {
 
   constructor(options: OpenAIProviderOptions = {}) {
     checkStringOptions(options, ['id', 'apiKey', 'baseURL', 'organization', 'project']);
+    refuseCredentialsInURL(options.baseURL, 'baseURL');
     this.id = options.id ?? 'openai';
     this.baseURL = (options.baseURL ?? OPENAI_BASE_URL).replace(/\/+$/, '');
     this.defaultModel = options.defaultModel ?? 'gpt-4o-mini';
@@ -174,10 +179,10 @@ export class OpenAIProvider implements Provider {
       modelsCacheMs: options.modelsCacheMs ?? 600_000,
       clock: options.clock ?? systemClock,
       catalogue: options.catalogue ?? defaultCatalogue,
-      secrets: credentialsOf(options, this.baseURL),
+      secrets: credentialsOf(options),
       assertReady: readinessCheck({
         id: this.id,
-        hasKey: Boolean(options.apiKey),
+        hasKey: Boolean(options.apiKey) || hasAuthHeader(options.headers),
         needsKey,
         isDisposed: () => this.#disposed,
       }),

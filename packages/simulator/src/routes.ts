@@ -31,7 +31,7 @@ export const ROUTES: Route[] = [
 /**
  * Azure OpenAI addresses a deployment instead of naming a model:
  * `/openai/deployments/{deployment}/chat/completions?api-version=...`. The simulator serves
- * it as the OpenAI path with the deployment as the model.
+ * it as the OpenAI path with the deployment as the model, over any model the body names.
  */
 export const AZURE_PATH =
   /^\/openai\/deployments\/(?<deployment>[^/]+)(?<rest>\/(chat\/completions|completions|embeddings))$/;

@@ -520,6 +520,19 @@ describe('other endpoints', () => {
     expect(running.simulator.log.entries.at(-1)?.path).toBe('/v1/chat/completions');
   });
 
+  it("lets an Azure path's deployment win over the body's model, as Azure does", async () => {
+    const response = await fetch(
+      `${running.url.replace(/\/v1$/, '')}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
+      {
+        method: 'POST',
+        headers: { 'api-key': 'azure-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', messages: ask('which deployment?') }),
+      },
+    );
+    expect(((await response.json()) as { model: string }).model).toBe('gpt-4o-mini');
+    expect(running.simulator.log.entries.at(-1)?.model).toBe('gpt-4o-mini');
+  });
+
   it('sends the headers a client reads', async () => {
     const { response } = await client.chat.completions
       .create({ model: 'gpt-4o-mini', messages: ask('hi') })

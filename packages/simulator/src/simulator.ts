@@ -146,7 +146,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (azure?.groups) path = `/v1${azure.groups.rest}`;
     let body = await readBody(request);
     if (azure?.groups && typeof body === 'object' && body !== null && !(body instanceof FormData)) {
-      body = { model: azure.groups.deployment, ...body };
+      // Azure answers with the deployment the path names, whatever model the body gives.
+      body = { ...body, model: azure.groups.deployment };
     }
     const model =
       typeof (body as { model?: unknown })?.model === 'string'
