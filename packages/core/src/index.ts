@@ -45,6 +45,7 @@ export {
   CircuitOpenError,
   type CircuitOpenErrorOptions,
   RateLimitWaitExceededError,
+  type RateLimitWaitExceededErrorOptions,
   RetryBudgetExhaustedError,
 } from './errors/policy-errors.js';
 export { redactSecrets } from './errors/redact-secrets.js';

@@ -1,4 +1,11 @@
-import { InvalidRequestError, type PlyError, redactSecrets, toPlyError } from '@ply/core';
+import {
+  InvalidRequestError,
+  type PlyError,
+  RateLimitError,
+  RateLimitWaitExceededError,
+  redactSecrets,
+  toPlyError,
+} from '@ply/core';
 
 /** OpenAI's error body: what every OpenAI client knows how to read. */
 export interface ErrorEnvelope {
@@ -33,8 +40,13 @@ const WIRE: Readonly<Record<string, WireShape>> = {
   permission_denied: { status: 403, type: 'invalid_request_error', code: null },
   not_found: { status: 404, type: 'invalid_request_error', code: 'model_not_found' },
   provider_not_found: { status: 404, type: 'invalid_request_error', code: 'model_not_found' },
-  rate_limited: { status: 429, type: 'requests', code: 'rate_limit_exceeded' },
-  rate_limit_wait_exceeded: { status: 429, type: 'requests', code: 'rate_limit_exceeded' },
+  // The type is the limit that ran out (`rateLimitType`); this one when nobody named it.
+  rate_limited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+  rate_limit_wait_exceeded: {
+    status: 429,
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+  },
   quota_exhausted: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
   budget_exceeded: { status: 429, type: 'insufficient_quota', code: 'budget_exceeded' },
   server_error: { status: 500, type: 'server_error', code: null },
@@ -53,6 +65,28 @@ const REFUSED_BEFORE_ANY_ATTEMPT: ReadonlySet<string> = new Set([
   'bulkhead_full',
 ]);
 const UNEXPECTED: WireShape = { status: 500, type: 'server_error', code: null };
+
+/**
+ * OpenAI types a 429 by the limit that ran out: `requests` or `tokens`. The error names it
+ * (the limiter's dimension, or the upstream's); an upstream 429 that does not may still
+ * show it in its snapshot, as the one dimension with nothing remaining.
+ */
+function rateLimitType(error: PlyError): string | undefined {
+  let dimension: string | undefined;
+  if (RateLimitWaitExceededError.isInstance(error)) dimension = error.dimension;
+  else if (RateLimitError.isInstance(error)) {
+    dimension = error.dimension;
+    const snapshot = error.rateLimit;
+    if (dimension === undefined && snapshot !== undefined) {
+      const requestsOut = snapshot.remainingRequests === 0;
+      const tokensOut = snapshot.remainingTokens === 0;
+      if (requestsOut !== tokensOut) dimension = requestsOut ? 'requests' : 'tokens';
+    }
+  }
+  if (dimension?.startsWith('tokens')) return 'tokens';
+  if (dimension?.startsWith('requests')) return 'requests';
+  return undefined;
+}
 
 export interface WireError {
   status: number;
@@ -90,7 +124,7 @@ export function toWireError(failure: unknown, secrets: readonly string[] = []): 
     body: {
       error: {
         message: redactSecrets(error.message, secrets),
-        type: shape.type,
+        type: rateLimitType(error) ?? shape.type,
         param,
         code: shape.code,
         ply_code: error.code,

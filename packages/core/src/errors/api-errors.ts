@@ -74,6 +74,11 @@ export class ContextWindowExceededError extends InvalidRequestError {
 
 export interface RateLimitErrorOptions extends PlyErrorOptions {
   rateLimit?: RateLimitSnapshot;
+  /**
+   * The limit that ran out, when the refusal says: `requests` or `tokens` (per minute, as
+   * OpenAI's 429 `type` names them), `requests-per-day`, `tokens-per-day`.
+   */
+  dimension?: string;
 }
 
 /** 429 for requests or tokens per minute: waiting helps. */
@@ -82,10 +87,13 @@ export class RateLimitError extends PlyError {
   static override readonly defaultRetryable: boolean = true;
   declare readonly code: 'rate_limited';
   readonly rateLimit: RateLimitSnapshot | undefined;
+  /** The limit that ran out (`requests`, `tokens`, ...), when known. */
+  readonly dimension: string | undefined;
 
   constructor(message: string, options: RateLimitErrorOptions = {}) {
     super(message, options);
     this.rateLimit = options.rateLimit;
+    this.dimension = options.dimension;
   }
 }
 

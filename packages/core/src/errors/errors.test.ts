@@ -12,7 +12,11 @@ import {
   ServerError,
 } from './api-errors.js';
 import { PlyError } from './ply-error.js';
-import { BudgetExceededError, CircuitOpenError } from './policy-errors.js';
+import {
+  BudgetExceededError,
+  CircuitOpenError,
+  RateLimitWaitExceededError,
+} from './policy-errors.js';
 import { settle, toPlyError } from './settle.js';
 import { UnexpectedError } from './setup-errors.js';
 import {
@@ -62,6 +66,14 @@ describe('error hierarchy', () => {
     });
     expect(error.rateLimit).toEqual({ remainingRequests: 0 });
     expect(new ServerError('x', { retryable: false }).retryable).toBe(false);
+  });
+
+  it('says which rate limit refused, when it is known', () => {
+    expect(new RateLimitError('slow down', { dimension: 'tokens' }).dimension).toBe('tokens');
+    expect(
+      new RateLimitWaitExceededError('too long a wait', { dimension: 'tokens-per-day' }).dimension,
+    ).toBe('tokens-per-day');
+    expect(new RateLimitWaitExceededError('too long a wait').dimension).toBeUndefined();
   });
 
   it('recognises subclasses through isInstance and instanceof', () => {

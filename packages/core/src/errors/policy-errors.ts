@@ -17,10 +17,25 @@ export class CircuitOpenError extends PlyError {
   }
 }
 
+export interface RateLimitWaitExceededErrorOptions extends PlyErrorOptions {
+  /**
+   * The limit the call waited on: `requests`, `tokens`, `requests-per-day`,
+   * `tokens-per-day` (the limiter's dimensions), when known.
+   */
+  dimension?: string;
+}
+
 /** The rate limiter would have made the call wait longer than allowed. */
 export class RateLimitWaitExceededError extends PlyError {
   static override readonly code: string = 'rate_limit_wait_exceeded';
   declare readonly code: 'rate_limit_wait_exceeded';
+  /** The limit the call waited on (`requests`, `tokens`, ...), when known. */
+  readonly dimension: string | undefined;
+
+  constructor(message: string, options: RateLimitWaitExceededErrorOptions = {}) {
+    super(message, options);
+    this.dimension = options.dimension;
+  }
 }
 
 /** Too many recent failures: the retry budget refused another attempt. `cause` is the last failure. */
