@@ -1,4 +1,4 @@
-import { RateLimitError, RateLimitWaitExceededError } from '@ply/core';
+import { InvalidResponseError, RateLimitError, RateLimitWaitExceededError } from '@ply/core';
 import { describe, expect, it } from 'vitest';
 import { toWireError } from './error-envelope.js';
 
@@ -36,5 +36,16 @@ describe('a rate-limit refusal on the wire', () => {
     const unknown = toWireError(new RateLimitWaitExceededError('wait'));
     expect(unknown.status).toBe(429);
     expect(unknown.body.error.type).toBe('rate_limit_error');
+  });
+});
+
+describe('an upstream body that breaks its own format', () => {
+  it('is a 502: the gateway got a bad answer from upstream', () => {
+    const wire = toWireError(
+      new InvalidResponseError('openai sent a body that is not JSON', { provider: 'openai' }),
+    );
+    expect(wire.status).toBe(502);
+    expect(wire.body.error).toMatchObject({ type: 'server_error', ply_code: 'invalid_response' });
+    expect(wire.headers['x-should-retry']).toBe('false');
   });
 });
