@@ -1,0 +1,50 @@
+import { parseErrorResponse } from '@ply/response-models';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type GatewayFixture, startGateway } from './gateway.test-support.js';
+
+let gateway: GatewayFixture;
+afterEach(async () => {
+  await gateway.close();
+});
+
+const USER = [{ role: 'user' as const, content: 'Hello there, simulator.' }];
+
+describe("the gateway's rate-limit refusals", () => {
+  it('never label a token refusal a requests limit', async () => {
+    // 400 tokens a minute: one call reserving 300 output tokens leaves no room for another.
+    gateway = await startGateway({ config: { rateLimits: { rpm: 1_000, tpm: 400 } } });
+    gateway.stack.simulator.faults.enqueue({ kind: 'stall', ms: 600_000, afterChunks: 2 });
+    const holder = new AbortController();
+    const first = await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'simulator:gpt-4o-mini',
+        messages: USER,
+        max_completion_tokens: 300,
+        stream: true,
+      }),
+      signal: holder.signal,
+    });
+    // Its first chunk is here, so its tokens are reserved (and held: the stream stalls).
+    expect(first.status).toBe(200);
+    await first.body?.getReader().read();
+
+    const refused = await gateway.post('/chat/completions', {
+      model: 'simulator:gpt-4o-mini',
+      messages: USER,
+      max_completion_tokens: 300,
+    });
+    holder.abort();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-should-retry')).toBe('true');
+    const { error } = parseErrorResponse(await refused.json());
+    expect(error).toMatchObject({
+      code: 'rate_limit_exceeded',
+      ply_code: 'rate_limit_wait_exceeded',
+    });
+    // The type is the dimension the error names: 'tokens' once the limiter puts it on its
+    // refusal; until then the gateway claims no limit ('rate_limit_error'), never 'requests'.
+    expect(['tokens', 'rate_limit_error']).toContain(error.type);
+  });
+});
