@@ -119,6 +119,7 @@ export type {
   TopLogprob,
   UrlCitation,
 } from './result.js';
+export { StoreHealth, type StoreHealthOptions, storeHealthFor } from './store-health.js';
 export type {
   BudgetDecision,
   BudgetScopeLimit,
