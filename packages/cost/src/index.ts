@@ -13,6 +13,7 @@ export {
 export {
   type LedgerEntry,
   type LedgerGrouping,
+  type LedgerSettlement,
   type LedgerSummaryRow,
   UsageLedger,
 } from './ledger/usage-ledger.js';

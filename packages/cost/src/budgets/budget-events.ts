@@ -18,6 +18,30 @@ export interface BudgetSettledEvent {
   /** True when `actual` is an estimate rather than billed usage. */
   estimated: boolean;
   scopes: string[];
+  /** Present when the store recorded it after a `budget-settle-pending`, once it was back. */
+  late?: true;
+}
+
+/**
+ * The store could not record a settlement now (Redis was unreachable): it keeps it and
+ * records it once it can, then `budget-settled` (with `late: true`) or `budget-settle-lost`
+ * follows. The call's answer was delivered all the same.
+ */
+export interface BudgetSettlePendingEvent {
+  type: 'budget-settle-pending';
+  reservationId: string;
+  reserved: number;
+  actual: number;
+  estimated: boolean;
+  scopes: string[];
+}
+
+/** A kept settlement could not be recorded: its reservation had expired in the store first. */
+export interface BudgetSettleLostEvent {
+  type: 'budget-settle-lost';
+  reservationId: string;
+  actual: number;
+  scopes: string[];
 }
 
 /** A reservation was given back: the call cost nothing. */
@@ -52,6 +76,8 @@ export interface BudgetThresholdEvent {
 export type BudgetEvent =
   | BudgetReservedEvent
   | BudgetSettledEvent
+  | BudgetSettlePendingEvent
+  | BudgetSettleLostEvent
   | BudgetReleasedEvent
   | BudgetExceededEvent
   | BudgetThresholdEvent;

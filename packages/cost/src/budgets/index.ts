@@ -4,6 +4,8 @@ export type {
   BudgetReleasedEvent,
   BudgetReservedEvent,
   BudgetSettledEvent,
+  BudgetSettleLostEvent,
+  BudgetSettlePendingEvent,
   BudgetThresholdEvent,
 } from './budget-events.js';
 export {
@@ -22,6 +24,11 @@ export {
   type BudgetSettleOptions,
 } from './budget-manager.js';
 export type { BudgetPeriod } from './budget-period.js';
+export {
+  type BudgetSettlement,
+  type KeepingBudgetStore,
+  keepsUnrecordedSettlements,
+} from './budget-settlement.js';
 export { MemoryBudgetStore, type MemoryBudgetStoreOptions } from './memory-budget-store.js';
 export type {
   WindowedBudgetDecision,

@@ -20,7 +20,16 @@ export interface LedgerEntry {
   estimated: boolean;
   requestId?: string;
   stream: boolean;
+  /**
+   * How the budget recorded the call's cost, when not at once: `pending` while the store
+   * (Redis) is unreachable and keeps the settlement, `late` once it recorded it after
+   * all, `lost` when it could not (the reservation expired first), `failed` when the
+   * store refused the settlement outright. Absent when recorded at once or unbudgeted.
+   */
+  settlement?: LedgerSettlement;
 }
+
+export type LedgerSettlement = 'pending' | 'late' | 'lost' | 'failed';
 
 export type LedgerGrouping =
   | 'model'
@@ -63,6 +72,7 @@ const CSV_COLUMNS = [
   'tier',
   'requestId',
   'stream',
+  'settlement',
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -175,6 +185,7 @@ export class UsageLedger {
         tier: entry.cost.tier,
         requestId: entry.requestId,
         stream: entry.stream,
+        settlement: entry.settlement,
       };
       lines.push(CSV_COLUMNS.map((column) => csvCell(values[column])).join(','));
     }

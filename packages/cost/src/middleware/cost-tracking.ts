@@ -14,6 +14,7 @@ import {
   type Usage,
 } from '@ply/core';
 import { defaultCatalogue, type ModelCatalogue, type ModelEntry } from '@ply/models';
+import type { BudgetSettlement } from '../budgets/budget-settlement.js';
 import { assertFitsContextWindow } from '../guard/context-window-guard.js';
 import type { LedgerEntry, UsageLedger } from '../ledger/usage-ledger.js';
 import { calculateCost } from '../pricing/calculate-cost.js';
@@ -28,8 +29,13 @@ export interface BudgetGate {
     amount: number;
     apiKey?: string;
   }): Promise<{
-    settle(actual: number, options?: { estimated?: boolean }): Promise<void>;
-    release(): Promise<void>;
+    /**
+     * Records what the call cost. A `BudgetSettlement` answer with `recorded: false` (a
+     * `BudgetManager`'s, when its store was unreachable and keeps it for later) is marked
+     * on the ledger entry.
+     */
+    settle(actual: number, options?: { estimated?: boolean }): Promise<unknown>;
+    release(): Promise<unknown>;
   }>;
 }
 
@@ -50,6 +56,14 @@ export interface CostTrackingOptions {
 
 /** Settles at an estimate: no billed usage came back. */
 const ESTIMATED = Object.freeze({ estimated: true });
+
+/** A settlement the budget could not record now and keeps for later. */
+function isKeptForLater(
+  settlement: unknown,
+): settlement is Extract<BudgetSettlement, { recorded: false }> {
+  const candidate = settlement as Partial<Extract<BudgetSettlement, { recorded: false }>>;
+  return candidate?.recorded === false && candidate.later instanceof Promise;
+}
 
 /** Who and what a call was for, as the ledger records it. */
 function ledgerScope(metadata: CallMetadata | undefined): LedgerEntry['scope'] {
@@ -161,8 +175,8 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
   ): Promise<void> {
     // The ledger first, synchronously: a stream stopped by an abort is on it before the
     // caller sees the abort (the budget's store may need the network).
-    const { metadata } = tracked;
-    options.ledger?.record({
+    const { metadata, reservation } = tracked;
+    const entry = options.ledger?.record({
       provider: outcome.providerId ?? tracked.providerId,
       model: outcome.model,
       scope: ledgerScope(metadata),
@@ -172,10 +186,29 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       ...(outcome.requestId ? { requestId: outcome.requestId } : {}),
       stream: outcome.stream,
     });
-    await tracked.reservation?.settle(
-      outcome.cost.amount ?? 0,
-      outcome.cost.estimated ? ESTIMATED : undefined,
-    );
+    if (!reservation) return;
+    // The call was billed: whatever the budget's store says, its answer reaches the caller.
+    let settlement: unknown;
+    try {
+      settlement = await reservation.settle(
+        outcome.cost.amount ?? 0,
+        outcome.cost.estimated ? ESTIMATED : undefined,
+      );
+    } catch {
+      if (entry) entry.settlement = 'failed';
+      return;
+    }
+    if (entry && isKeptForLater(settlement)) {
+      entry.settlement = 'pending';
+      settlement.later.then((recorded) => {
+        entry.settlement = recorded ? 'late' : 'lost';
+      });
+    }
+  }
+
+  /** Gives a failed call's reservation back; the call's own error is what the caller hears. */
+  async function release(tracked: Tracked): Promise<void> {
+    await tracked.reservation?.release().catch(() => {});
   }
 
   /** A finished result, priced at the tier it reports, settled and recorded. */
@@ -195,9 +228,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
 
   /** A stream that stopped early: at an estimate when output was shown (tokens were spent), else released. */
   function stoppedEarly(tracked: Tracked, partial: PartialOutput | undefined): Promise<void> {
-    if (partial === undefined || !hasContent(partial)) {
-      return tracked.reservation?.release() ?? Promise.resolve();
-    }
+    if (partial === undefined || !hasContent(partial)) return release(tracked);
     const shown =
       partial.text +
       partial.refusal +
@@ -220,7 +251,7 @@ export function costTracking(options: CostTrackingOptions = {}): Middleware {
       try {
         result = await next();
       } catch (error) {
-        await tracked.reservation?.release();
+        await release(tracked);
         throw error;
       }
       return completed(tracked, result, false);

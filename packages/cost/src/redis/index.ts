@@ -1,3 +1,9 @@
+export type {
+  RedisBudgetStoreEvent,
+  SettlementKeptEvent,
+  SettlementLostEvent,
+  SettlementRecordedEvent,
+} from './redis-budget-events.js';
 export {
   type RedisBudgetOperation,
   RedisBudgetStore,

@@ -122,7 +122,8 @@ return {1}
 /**
  * KEYS: reservation. ARGV: id, actual ('' = release), now ('' = Redis TIME), prefix,
  * ttlMs. Drops the hold in every scope still holding it and, when settling, records
- * `actual` as spent there. Returns 0 for an unknown (or expired) reservation, else 1.
+ * `actual` as spent there. Returns 1 when some scope still held it, 0 for an unknown
+ * reservation or one whose holds had all expired (nothing was recorded).
  */
 export const FINISH_SCRIPT = `${PRELUDE}
 local record = redis.call('HMGET', KEYS[1], 'amount', 'scopes')
@@ -130,11 +131,13 @@ if not record[2] then return 0 end
 redis.call('DEL', KEYS[1])
 local id, actual, prefix, ttl = ARGV[1], ARGV[2], ARGV[4], tonumber(ARGV[5])
 local now = now_ms(ARGV[3])
+local found = 0
 for _, name in ipairs(cjson.decode(record[2])) do
   local hk, zk, wk = prefix .. 'scope:' .. name, prefix .. 'holds:' .. name, prefix .. 'window:' .. name
   local window = purge(hk, zk, wk, now, nil)
   local held = redis.call('HGET', hk, 'h:' .. id)
   if held then
+    found = 1
     redis.call('HDEL', hk, 'h:' .. id)
     redis.call('ZREM', zk, id)
     if tonumber(held) > 0 then redis.call('HINCRBY', hk, 'reserved', int(-tonumber(held))) end
@@ -149,7 +152,7 @@ for _, name in ipairs(cjson.decode(record[2])) do
     end
   end
 end
-return 1
+return found
 `;
 
 /** KEYS: a scope's hash, holds and window keys. ARGV: now. Returns spent plus reserved. */

@@ -13,6 +13,7 @@ import {
   CONTRACT_START,
   describeBudgetStoreContract,
 } from '../budgets/budget-store-contract.test-support.js';
+import type { RedisBudgetStoreEvent } from './redis-budget-events.js';
 import { RedisBudgetStore, type RedisUnavailableInfo } from './redis-budget-store.js';
 
 const run = promisify(execFile);
@@ -231,9 +232,11 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
     const error = await store.reserve('r', 0.1, scopes).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as Error).message).toMatch(/Redis is unavailable for reserve.*fail-closed/);
-    await expect(store.settle('r', 0.1)).rejects.toBeInstanceOf(ConnectionError);
-    await expect(store.release('r')).rejects.toBeInstanceOf(ConnectionError);
     await expect(store.spent('global')).rejects.toBeInstanceOf(ConnectionError);
+    // Money already spent is never refused: kept until Redis answers.
+    expect(await store.settleOrKeep('s', 0.1)).toMatchObject({ recorded: false });
+    await store.release('t');
+    expect(store.keptSettlements).toBe(2);
 
     const manager = new BudgetManager({
       limits: [{ scope: 'global', limit: 1, period: 'total' }],
@@ -247,19 +250,24 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
   it('fails open when asked: grants with degraded: true and reports each decision', async () => {
     const redis = connect({ port: await freeLoopbackPort(), enableOfflineQueue: false });
     const reports: RedisUnavailableInfo[] = [];
+    const storeEvents: RedisBudgetStoreEvent[] = [];
     const store = new RedisBudgetStore({
       redis,
       prefix: freshPrefix(),
       onUnavailable: 'fail-open',
       onFailOpen: (info) => reports.push(info),
+      onEvent: (event) => storeEvents.push(event),
     });
     expect(await store.reserve('r', 0.1, scopes)).toEqual({ reserved: true, degraded: true });
     await store.settle('r', 0.1);
-    await store.release('r');
+    await store.release('s');
     expect(reports.map((report) => [report.operation, report.reservationId])).toEqual([
       ['reserve', 'r'],
-      ['settle', 'r'],
-      ['release', 'r'],
+    ]);
+    // Settlements and releases are not dropped: kept for when Redis answers.
+    expect(storeEvents.map((event) => [event.type, event.operation, event.reservationId])).toEqual([
+      ['settlement-kept', 'settle', 'r'],
+      ['settlement-kept', 'release', 's'],
     ]);
     await expect(store.spent('global')).rejects.toBeInstanceOf(ConnectionError);
 
@@ -297,7 +305,7 @@ describe('RedisBudgetStore when Redis is unavailable', () => {
       await lost;
 
       await expect(closed.reserve('during', 0.1, scopes)).rejects.toBeInstanceOf(ConnectionError);
-      await expect(closed.settle('before', 0.5)).rejects.toBeInstanceOf(ConnectionError);
+      expect(await closed.settleOrKeep('before', 0.5)).toMatchObject({ recorded: false });
       expect(await open.reserve('during', 0.9, scopes)).toEqual({ reserved: true, degraded: true });
     } finally {
       await own.stop();

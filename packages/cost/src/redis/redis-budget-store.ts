@@ -1,4 +1,5 @@
 import { type Clock, ConfigurationError, ConnectionError, UnexpectedError } from '@ply/core';
+import { type BudgetSettlement, RECORDED } from '../budgets/budget-settlement.js';
 import { fromBudgetUnits, toBudgetUnits } from '../budgets/units.js';
 import {
   normalizeScopes,
@@ -6,18 +7,17 @@ import {
   type WindowedBudgetScopeLimit,
   type WindowedBudgetStore,
 } from '../budgets/windowed-budget-store.js';
-import { FINISH_SCRIPT, RESERVE_SCRIPT, SPENT_SCRIPT, sha1 } from './redis-budget-scripts.js';
+import { type KeptAttempt, type KeptSettlement, KeptSettlements } from './kept-settlements.js';
+import type { RedisBudgetStoreEvent } from './redis-budget-events.js';
+import { FINISH_SCRIPT, RESERVE_SCRIPT, SPENT_SCRIPT } from './redis-budget-scripts.js';
+import {
+  messageOf,
+  type RedisScriptClient,
+  RedisUnavailable,
+  runScript,
+} from './redis-script-runner.js';
 
-/**
- * What the store needs of a Redis client: an ioredis `Redis` (5 or 6) fits. Commands are
- * sent with `EVALSHA`, falling back to `EVAL` when the server lacks the script.
- */
-export interface RedisScriptClient {
-  /** ioredis's connection status: `ready`, `reconnecting`, `end`... */
-  readonly status: string;
-  evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
-}
+export type { RedisScriptClient } from './redis-script-runner.js';
 
 export type RedisBudgetOperation = 'reserve' | 'settle' | 'release' | 'spent';
 
@@ -38,10 +38,13 @@ export interface RedisBudgetStoreOptions {
    */
   reservationTtlMs?: number;
   /**
-   * When Redis cannot be reached (or answers too slowly): `fail-closed` (default) throws
-   * a `ConnectionError`, so the call is refused; `fail-open` grants reservations with
-   * `degraded: true` and drops settlements and releases, calling `onFailOpen` each time.
-   * `spent` throws either way.
+   * When Redis cannot be reached (or answers too slowly) for a reservation: `fail-closed`
+   * (default) throws a `ConnectionError`, so the call is refused before the network;
+   * `fail-open` grants it with `degraded: true` and calls `onFailOpen`. `spent` throws
+   * either way. Settlements and releases are never dropped nor thrown in either mode:
+   * the money was spent, so the store keeps them in memory and records them on its next
+   * operation once Redis answers (or as soon as an ioredis client is `ready` again),
+   * reporting each through `onEvent`.
    */
   onUnavailable?: 'fail-open' | 'fail-closed';
   /** Longest wait for one Redis answer before Redis counts as unavailable. Default 2000. */
@@ -51,17 +54,11 @@ export interface RedisBudgetStoreOptions {
    * clock (`TIME`), which every process shares. Tests pass a `ManualClock`.
    */
   clock?: Clock;
-  /** Called when a decision was taken without Redis under `fail-open`. */
+  /** Called when a reservation was granted without Redis under `fail-open`. */
   onFailOpen?: (info: RedisUnavailableInfo) => void;
+  /** Called for settlements kept while Redis was unreachable, and when each is recorded or lost. */
+  onEvent?: (event: RedisBudgetStoreEvent) => void;
 }
-
-/** ioredis statuses in which a command cannot be sent now. */
-const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
-
-/** Replies by which Redis says it cannot serve now, rather than that the script is wrong. */
-const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/;
-
-class RedisUnavailable extends Error {}
 
 /**
  * A `BudgetStore` on Redis, shared by every process pointed at the same server and prefix.
@@ -78,6 +75,12 @@ export class RedisBudgetStore implements WindowedBudgetStore {
   readonly #timeoutMs: number;
   readonly #clock: Clock | undefined;
   readonly #onFailOpen: ((info: RedisUnavailableInfo) => void) | undefined;
+  readonly #onEvent: ((event: RedisBudgetStoreEvent) => void) | undefined;
+  readonly #kept = new KeptSettlements();
+  /** Reservation id → until when (store time) its record surely lives in Redis. */
+  readonly #heldUntil = new Map<string, number>();
+  /** Whether a `ready` listener waits to record what is kept. */
+  #waitingForReady = false;
 
   constructor(options: RedisBudgetStoreOptions) {
     if (!options?.redis || typeof options.redis.evalsha !== 'function') {
@@ -106,6 +109,12 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     this.#timeoutMs = timeout;
     this.#clock = options.clock;
     this.#onFailOpen = options.onFailOpen;
+    this.#onEvent = options.onEvent;
+  }
+
+  /** How many settlements and releases are kept, waiting for Redis. */
+  get keptSettlements(): number {
+    return this.#kept.size;
   }
 
   async reserve(
@@ -132,15 +141,20 @@ export class RedisBudgetStore implements WindowedBudgetStore {
         entry.windowMs === undefined ? '' : String(entry.windowMs),
       );
     }
+    await this.#recordKept();
+    const startedAt = this.#localNow();
     let reply: unknown;
     try {
       reply = await this.#run(RESERVE_SCRIPT, keys, args);
     } catch (error) {
-      this.#unavailable('reserve', reservationId, error);
+      this.#unavailable(reservationId, error);
       return { reserved: true, degraded: true };
     }
     if (!Array.isArray(reply)) throw unexpectedReply('reserve', reply);
-    if (Number(reply[0]) === 1) return { reserved: true };
+    if (Number(reply[0]) === 1) {
+      this.#remember(reservationId, startedAt);
+      return { reserved: true };
+    }
     const refused = normalized[Number(reply[1]) - 1];
     if (!refused) throw unexpectedReply('reserve', reply);
     return {
@@ -153,18 +167,33 @@ export class RedisBudgetStore implements WindowedBudgetStore {
 
   /**
    * Records `actualAmount` as spent in every scope still holding the reservation, above
-   * or below what was reserved. Unknown or expired reservations are ignored.
+   * or below what was reserved. Unknown or expired reservations are ignored. When Redis
+   * cannot be reached, the settlement is kept and recorded later (see `settleOrKeep`).
    */
   async settle(reservationId: string, actualAmount: number): Promise<void> {
-    const units = toBudgetUnits(actualAmount, 'actualAmount');
-    await this.#finish('settle', reservationId, String(units));
+    await this.settleOrKeep(reservationId, actualAmount);
   }
 
   async release(reservationId: string): Promise<void> {
-    await this.#finish('release', reservationId, '');
+    await this.releaseOrKeep(reservationId);
+  }
+
+  /**
+   * `settle`, saying what became of it: recorded now, or kept because Redis could not be
+   * reached, with `later` resolving once it is recorded (true) or lost (false).
+   */
+  settleOrKeep(reservationId: string, actualAmount: number): Promise<BudgetSettlement> {
+    const units = toBudgetUnits(actualAmount, 'actualAmount');
+    return this.#finishOrKeep('settle', reservationId, actualAmount, String(units));
+  }
+
+  /** `release`, saying what became of it, as `settleOrKeep` does. */
+  releaseOrKeep(reservationId: string): Promise<BudgetSettlement> {
+    return this.#finishOrKeep('release', reservationId, undefined, '');
   }
 
   async spent(scope: string): Promise<number> {
+    await this.#recordKept();
     let reply: unknown;
     try {
       reply = await this.#run(SPENT_SCRIPT, this.#scopeKeys(scope), [this.#now()]);
@@ -177,35 +206,122 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     return fromBudgetUnits(units);
   }
 
-  async #finish(
+  async #finishOrKeep(
     operation: 'settle' | 'release',
     reservationId: string,
+    amount: number | undefined,
     actual: string,
-  ): Promise<void> {
+  ): Promise<BudgetSettlement> {
+    await this.#recordKept();
+    const heldUntil = this.#heldUntil.get(reservationId);
+    this.#heldUntil.delete(reservationId);
     try {
-      await this.#run(
-        FINISH_SCRIPT,
-        [this.#reservationKey(reservationId)],
-        [reservationId, actual, this.#now(), this.#prefix, this.#ttlMs],
-      );
+      await this.#finish(reservationId, actual);
+      return RECORDED;
     } catch (error) {
-      this.#unavailable(operation, reservationId, error);
+      if (!(error instanceof RedisUnavailable)) throw error;
+      const settlement = { operation, reservationId, amount, maybeApplied: error.sent, heldUntil };
+      return { recorded: false, later: this.#keep(settlement, error) };
     }
   }
 
-  /** Under fail-open, reports and returns; under fail-closed, throws a `ConnectionError`. */
-  #unavailable(operation: RedisBudgetOperation, reservationId: string, error: unknown): void {
+  /** Runs the finish script; 1 when Redis held the reservation, 0 when it did not. */
+  async #finish(reservationId: string, actual: string): Promise<number> {
+    const reply = await this.#run(
+      FINISH_SCRIPT,
+      [this.#reservationKey(reservationId)],
+      [reservationId, actual, this.#now(), this.#prefix, this.#ttlMs],
+    );
+    return Number(reply);
+  }
+
+  #keep(settlement: KeptSettlement, error: RedisUnavailable): Promise<boolean> {
+    const later = this.#kept.keep(settlement);
+    this.#report({ type: 'settlement-kept', ...facts(settlement), error: error.cause ?? error });
+    this.#recordWhenReady();
+    return later;
+  }
+
+  /** Tries to record what is kept; the operation that called it goes on either way. */
+  #recordKept(): Promise<void> {
+    return this.#kept.flush(
+      (settlement) => this.#retry(settlement),
+      (settlement, recorded) =>
+        this.#report({
+          type: recorded ? 'settlement-recorded' : 'settlement-lost',
+          ...facts(settlement),
+        }),
+    );
+  }
+
+  async #retry(settlement: KeptSettlement): Promise<KeptAttempt> {
+    const actual =
+      settlement.amount === undefined ? '' : String(toBudgetUnits(settlement.amount, 'amount'));
+    let held: number;
+    try {
+      held = await this.#finish(settlement.reservationId, actual);
+    } catch (error) {
+      if (error instanceof RedisUnavailable) return { unavailable: true, sent: error.sent };
+      throw error;
+    }
+    if (held === 1) return 'recorded';
+    // Redis no longer holds the reservation: either an attempt that seemed to fail recorded
+    // it, or it expired before Redis came back (then the spending cannot be recorded).
+    const alive = settlement.heldUntil !== undefined && this.#localNow() < settlement.heldUntil;
+    return alive || settlement.maybeApplied ? 'recorded' : 'lost';
+  }
+
+  /** Records what is kept as soon as an ioredis client is ready again. */
+  #recordWhenReady(): void {
+    if (this.#waitingForReady || typeof this.#redis.once !== 'function') return;
+    this.#waitingForReady = true;
+    this.#redis.once('ready', () => {
+      this.#waitingForReady = false;
+      this.#recordKept().then(
+        () => {
+          if (this.#kept.size > 0 && this.#redis.status !== 'ready') this.#recordWhenReady();
+        },
+        () => {},
+      );
+    });
+  }
+
+  /** Remembers until when a reservation made at `startedAt` surely lives in Redis. */
+  #remember(reservationId: string, startedAt: number): void {
+    const now = this.#localNow();
+    // Oldest first: drop what outlived its TTL (reservations nobody settled).
+    for (const [id, until] of this.#heldUntil) {
+      if (until > now) break;
+      this.#heldUntil.delete(id);
+    }
+    // A tenth of the TTL spare, for the clocks of this host and of Redis to disagree.
+    this.#heldUntil.set(reservationId, startedAt + this.#ttlMs - this.#ttlMs / 10);
+  }
+
+  #localNow(): number {
+    return this.#clock ? this.#clock.now() : Date.now();
+  }
+
+  #report(event: RedisBudgetStoreEvent): void {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // A listener's failure must not change what was recorded.
+    }
+  }
+
+  /** A reservation without Redis: under fail-open, reported; under fail-closed, a `ConnectionError`. */
+  #unavailable(reservationId: string, error: unknown): void {
     if (!(error instanceof RedisUnavailable)) throw error;
     if (!this.#failOpen) {
       throw unavailableError(
-        operation,
+        'reserve',
         error,
-        "onUnavailable is 'fail-closed', so nothing was " +
-          (operation === 'reserve' ? 'reserved and the call is refused' : 'recorded'),
+        "onUnavailable is 'fail-closed', so nothing was reserved and the call is refused",
       );
     }
     try {
-      this.#onFailOpen?.({ operation, reservationId, error: error.cause });
+      this.#onFailOpen?.({ operation: 'reserve', reservationId, error: error.cause });
     } catch {
       // A listener's failure must not turn fail-open into a failure.
     }
@@ -227,73 +343,9 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     ];
   }
 
-  /**
-   * Runs a script, bounded by `timeoutMs`. Connection trouble becomes `RedisUnavailable`;
-   * a script error (a bug, not an outage) becomes an `UnexpectedError`.
-   */
-  async #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    const redis = this.#redis;
-    if (DOWN_STATUSES.has(redis.status)) {
-      throw new RedisUnavailable(`the client is ${redis.status}`);
-    }
-    const call = evaluate(redis, script, keys, args);
-    call.catch(() => {}); // Settled after a timeout: nobody awaits it any more.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new RedisUnavailable(`no answer within ${this.#timeoutMs}ms`)),
-        this.#timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([call, timeout]);
-    } catch (error) {
-      if (error instanceof RedisUnavailable) throw error;
-      if (isScriptError(error)) {
-        throw new UnexpectedError(`RedisBudgetStore: a budget script failed: ${messageOf(error)}`, {
-          cause: error,
-        });
-      }
-      throw new RedisUnavailable(messageOf(error), { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
+  #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return runScript(this.#redis, this.#timeoutMs, script, keys, args);
   }
-}
-
-async function evaluate(
-  redis: RedisScriptClient,
-  script: string,
-  keys: string[],
-  args: (string | number)[],
-): Promise<unknown> {
-  try {
-    return await redis.evalsha(shaOf(script), keys.length, ...keys, ...args);
-  } catch (error) {
-    if (!messageOf(error).startsWith('NOSCRIPT')) throw error;
-    return redis.eval(script, keys.length, ...keys, ...args);
-  }
-}
-
-const shas = new Map<string, string>();
-function shaOf(script: string): string {
-  let sha = shas.get(script);
-  if (!sha) {
-    sha = sha1(script);
-    shas.set(script, sha);
-  }
-  return sha;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A reply from the server saying the script failed, as opposed to a lost connection. */
-function isScriptError(error: unknown): boolean {
-  return (
-    error instanceof Error && error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(error.message)
-  );
 }
 
 function unavailableError(
@@ -307,6 +359,11 @@ function unavailableError(
     `RedisBudgetStore: Redis is unavailable for ${operation} (${reason}); ${consequence}`,
     { cause },
   );
+}
+
+/** What an event says of a kept settlement. */
+function facts({ operation, reservationId, amount }: KeptSettlement) {
+  return { operation, reservationId, ...(amount === undefined ? {} : { amount }) };
 }
 
 function unexpectedReply(operation: RedisBudgetOperation, reply: unknown): UnexpectedError {
