@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lenientFixedString, lenientVariants } from './lenient-variants.js';
 import type { SchemaMode } from './schema-mode.js';
 
 type Options = readonly [z.ZodType, ...z.ZodType[]];
@@ -19,7 +20,10 @@ export interface SchemaBuilder {
   opt<T extends z.ZodType>(schema: T): z.ZodOptional<T>;
   /** A property the spec marks nullable. */
   nullable<T extends z.ZodType>(schema: T): z.ZodNullable<T>;
-  /** The discriminator of a tagged union: exact in both modes, so variants can be told apart. */
+  /**
+   * The discriminator of a variant: exact in strict mode; in lenient mode any string, the
+   * known one still telling the variants of a union apart.
+   */
   tag<const V extends string>(value: V): z.ZodLiteral<V>;
   string(): z.ZodString;
   number(): z.ZodNumber;
@@ -87,36 +91,15 @@ function asTagged(options: Options): [TaggedObject, ...TaggedObject[]] {
   return [...options] as unknown as [TaggedObject, ...TaggedObject[]];
 }
 
-function tagValues(options: readonly TaggedObject[], key: string): Set<unknown> {
-  const values = new Set<unknown>();
-  for (const option of options) {
-    const tag = option.shape[key];
-    if (tag instanceof z.ZodLiteral) for (const value of tag.values) values.add(value);
-  }
-  return values;
-}
-
 /**
- * Dispatches on the tag: a value whose tag no variant claims is kept as it is (an event
- * or item type newer than the spec); a known tag is validated by its variant, and that
- * variant's own issues are reported, at their real paths.
+ * The key plain unions are told apart by in lenient mode: the one every union of the spec
+ * discriminates on (`b.tagged` names its own).
  */
-function lenientTagged(key: string, options: Options): z.ZodType {
-  const variants = asTagged(options);
-  const known = z.discriminatedUnion(key, variants);
-  const tags = tagValues(variants, key);
-  return z.unknown().superRefine((value, context) => {
-    const tag =
-      typeof value === 'object' && value !== null
-        ? (value as Record<string, unknown>)[key]
-        : undefined;
-    if (typeof tag === 'string' && !tags.has(tag)) return;
-    const result = known.safeParse(value);
-    if (!result.success) for (const issue of result.error.issues) context.addIssue(issue as never);
-  });
-}
+const UNION_TAG = 'type';
 
 // The casts below are the documented lie of SchemaBuilder: looser runtime, spec types.
+// Every string the spec fixes (enum, literal, tag) takes any string, and a union dispatches
+// on the tags it knows, keeping a variant it does not (see lenient-variants.ts).
 const lenientBuilder: SchemaBuilder = {
   ...strictBuilder,
   mode: 'lenient',
@@ -124,12 +107,15 @@ const lenientBuilder: SchemaBuilder = {
   // Real traffic omits fields the spec requires (`refusal`, `logprobs`, `cache_write_tokens`).
   req: (schema) => schema.nullish() as never,
   opt: (schema) => schema.nullish() as never,
+  tag: (value) => lenientFixedString([value]) as never,
   integer: () => z.number(),
-  enum: () => z.string() as never,
+  enum: (values) => lenientFixedString(values) as never,
   drift: (schema) => schema.nullish() as never,
-  driftEnum: () => z.string() as never,
+  driftEnum: (specValues, driftValues) =>
+    lenientFixedString([...specValues, ...driftValues]) as never,
   driftNullable: (schema) => schema.nullable() as never,
-  tagged: (key, options) => lenientTagged(key, options) as never,
+  union: (options) => lenientVariants(options, UNION_TAG) as never,
+  tagged: (key, options) => lenientVariants(options, key) as never,
 };
 
 export function schemaBuilder(mode: SchemaMode): SchemaBuilder {
