@@ -18,6 +18,7 @@ import {
   toPlyError,
 } from '@ply/core';
 import OpenAI from 'openai';
+import { rateLimitDimension } from './rate-limit-dimension.js';
 import { metadataFromHeaders } from './response-metadata.js';
 
 export interface ErrorContext {
@@ -152,7 +153,12 @@ export function mapOpenAIError(error: unknown, context: ErrorContext): PlyError 
     if (code === 'insufficient_quota' || type === 'insufficient_quota')
       return new QuotaExceededError(message, { ...options, retryable: false });
     const rateLimit = meta.rateLimit;
-    return new RateLimitError(message, { ...options, ...(rateLimit ? { rateLimit } : {}) });
+    const dimension = rateLimitDimension(body);
+    return new RateLimitError(message, {
+      ...options,
+      ...(rateLimit ? { rateLimit } : {}),
+      ...(dimension ? { dimension } : {}),
+    });
   }
   if (status >= 500) return new ServerError(message, options);
   if (code === 'context_length_exceeded')
