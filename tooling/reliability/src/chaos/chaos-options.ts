@@ -36,6 +36,7 @@ export const DEFAULT_FAULT_RATES: Readonly<Partial<Record<FaultKind, number>>> =
   'reset-after-headers': 0.02,
   'reset-after-chunks': 0.03,
   'malformed-chunk': 0.02,
+  'malformed-body': 0.02,
   'error-event': 0.01,
   'cut-without-done': 0.01,
   stall: 0.01,
