@@ -213,6 +213,24 @@ describe('checkInvariants', () => {
     expect(broken(record)).toEqual([]);
   });
 
+  it('catches a billed answer read in full and then withheld from its caller', () => {
+    for (const stream of [false, true]) {
+      const record = cleanRecord();
+      const answered = served('call-2', { stream });
+      record.log.push(answered);
+      record.ledger.push(recorded(answered.requestId));
+      // As when the budget store could not settle: the answer was read, the caller got an error.
+      record.calls.push({
+        id: 'call-2',
+        stream,
+        outcome: 'failed',
+        code: 'connection_error',
+        text: '',
+      });
+      expect(broken(record)).toEqual(['no billed answer withheld from its caller']);
+    }
+  });
+
   it('catches a ledger entry the simulator never billed, and one recorded twice', () => {
     const foreign = cleanRecord();
     foreign.ledger.push(recorded('req_unknown'));

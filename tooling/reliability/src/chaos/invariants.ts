@@ -1,5 +1,6 @@
 import type { LoggedRequest } from '@ply/simulator';
 import { auditBreaker } from './breaker-timeline.ts';
+import { lostBilledAnswers } from './lost-answers.ts';
 import type { CallRecord, SoakRecord } from './soak-record.ts';
 
 export interface InvariantResult {
@@ -167,6 +168,15 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
       'the circuit refuses only within its policy',
       breaker.violations,
       `opened ${breaker.openings} time${breaker.openings === 1 ? '' : 's'}; ${breaker.refusals} refusals, each within the open time or a probe's lease`,
+    ),
+  );
+
+  const failed = calls.filter((call) => call.outcome === 'failed').length;
+  results.push(
+    result(
+      'no billed answer withheld from its caller',
+      lostBilledAnswers(calls, (id) => byCall.get(id) ?? [], ledger),
+      `${failed} failed calls, none after ply had read a billed answer in full`,
     ),
   );
 
