@@ -1,3 +1,4 @@
+export { BudgetDataLostError, type BudgetDataLostErrorOptions } from './budget-data-lost-error.js';
 export type {
   BudgetEvent,
   BudgetExceededEvent,

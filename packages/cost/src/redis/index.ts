@@ -1,4 +1,9 @@
+export {
+  BudgetDataLostError,
+  type BudgetDataLostErrorOptions,
+} from '../budgets/budget-data-lost-error.js';
 export type {
+  DataLostEvent,
   RedisBudgetStoreEvent,
   SettlementKeptEvent,
   SettlementLostEvent,

@@ -1,26 +1,30 @@
+import type { HeldReservation } from './held-reservations.js';
+
 /**
  * A settlement or release the store could not record when it was asked (Redis was
- * unreachable), kept in memory until it can.
+ * unreachable, or lost its data and the store refuses), kept in memory until it can.
  */
 export interface KeptSettlement {
   operation: 'settle' | 'release';
   reservationId: string;
   /** What was spent, in the unit of the budget; undefined for a release. */
   amount: number | undefined;
+  /** `amount` in integer sub-units, as the scripts take it ('' for a release). */
+  units: string;
+  /** What the store knew of the reservation when it was asked, if it granted it. */
+  held: HeldReservation | undefined;
   /** Whether an earlier attempt may have reached Redis (it timed out rather than not being sent). */
-  maybeApplied: boolean;
-  /** Until when (store time) the reservation is surely still held in Redis, if the store knows. */
-  heldUntil: number | undefined;
+  maybeApplied?: boolean;
 }
 
-/** How one attempt to record a kept settlement ended. */
+/** How one attempt to record a settlement ended. */
 export type KeptAttempt =
   /** Recorded now, or found already recorded by an attempt that seemed to fail. */
   | 'recorded'
   /** It can never be recorded (its reservation expired first). */
   | 'lost'
-  /** Redis is still unreachable: keep it. `sent` when this attempt may have reached it. */
-  | { unavailable: true; sent: boolean };
+  /** Not now: keep it. `sent` when this attempt may have reached Redis; `reason` says why not. */
+  | { kept: true; sent: boolean; reason: unknown };
 
 interface Entry extends KeptSettlement {
   promise: Promise<boolean>;

@@ -1,3 +1,5 @@
+import type { KeptSettlement } from './kept-settlements.js';
+
 /** A settlement or release the store was asked to record. */
 interface SettlementFacts {
   operation: 'settle' | 'release';
@@ -25,7 +27,25 @@ export interface SettlementLostEvent extends SettlementFacts {
   type: 'settlement-lost';
 }
 
+/**
+ * Redis lost the budget data this store had seen (its generation marker is gone or
+ * replaced). `refused`: reservations and reads are refused until
+ * `acknowledgeDataLoss()`; `reset`: the store goes on from what Redis holds now.
+ */
+export interface DataLostEvent {
+  type: 'data-lost';
+  /** The marker key. */
+  marker: string;
+  action: 'refused' | 'reset';
+}
+
 export type RedisBudgetStoreEvent =
   | SettlementKeptEvent
   | SettlementRecordedEvent
-  | SettlementLostEvent;
+  | SettlementLostEvent
+  | DataLostEvent;
+
+/** What an event says of a kept settlement. */
+export function settlementFacts({ operation, reservationId, amount }: KeptSettlement) {
+  return { operation, reservationId, ...(amount === undefined ? {} : { amount }) };
+}

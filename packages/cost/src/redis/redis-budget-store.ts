@@ -1,120 +1,82 @@
-import { type Clock, ConfigurationError, ConnectionError, UnexpectedError } from '@ply/core';
 import { type BudgetSettlement, RECORDED } from '../budgets/budget-settlement.js';
 import { fromBudgetUnits, toBudgetUnits } from '../budgets/units.js';
 import {
+  type NormalizedBudgetScope,
   normalizeScopes,
   type WindowedBudgetDecision,
   type WindowedBudgetScopeLimit,
   type WindowedBudgetStore,
 } from '../budgets/windowed-budget-store.js';
+import { type HeldReservation, HeldReservations } from './held-reservations.js';
 import { type KeptAttempt, type KeptSettlement, KeptSettlements } from './kept-settlements.js';
-import type { RedisBudgetStoreEvent } from './redis-budget-events.js';
-import { FINISH_SCRIPT, RESERVE_SCRIPT, SPENT_SCRIPT } from './redis-budget-scripts.js';
+import { KeySpaceGeneration } from './key-space-generation.js';
+import { type RedisBudgetStoreEvent, settlementFacts } from './redis-budget-events.js';
 import {
-  messageOf,
-  type RedisScriptClient,
+  type RedisBudgetOperation,
+  type RedisBudgetSettings,
+  type RedisBudgetStoreOptions,
+  redisBudgetSettings,
+} from './redis-budget-options.js';
+import {
+  CHARGE_SCRIPT,
+  FINISH_SCRIPT,
+  RESERVE_SCRIPT,
+  SPENT_SCRIPT,
+} from './redis-budget-scripts.js';
+import {
   RedisUnavailable,
   runScript,
+  unavailableError,
+  unexpectedReply,
 } from './redis-script-runner.js';
 
+export type {
+  RedisBudgetOperation,
+  RedisBudgetStoreOptions,
+  RedisUnavailableInfo,
+} from './redis-budget-options.js';
 export type { RedisScriptClient } from './redis-script-runner.js';
 
-export type RedisBudgetOperation = 'reserve' | 'settle' | 'release' | 'spent';
-
-export interface RedisUnavailableInfo {
-  operation: RedisBudgetOperation;
-  reservationId?: string;
-  error: unknown;
-}
-
-export interface RedisBudgetStoreOptions {
-  redis: RedisScriptClient;
-  /** Prefix of every key. Default `ply:budget:`. On a cluster use a hash tag: `{budget}:`. */
-  prefix?: string;
-  /**
-   * How long a reservation holds its money without being settled or released, so a
-   * process that crashed mid-call cannot hold it forever. Default one hour: longer than
-   * any call. A settlement after it counts nothing.
-   */
-  reservationTtlMs?: number;
-  /**
-   * When Redis cannot be reached (or answers too slowly) for a reservation: `fail-closed`
-   * (default) throws a `ConnectionError`, so the call is refused before the network;
-   * `fail-open` grants it with `degraded: true` and calls `onFailOpen`. `spent` throws
-   * either way. Settlements and releases are never dropped nor thrown in either mode:
-   * the money was spent, so the store keeps them in memory and records them on its next
-   * operation once Redis answers (or as soon as an ioredis client is `ready` again),
-   * reporting each through `onEvent`.
-   */
-  onUnavailable?: 'fail-open' | 'fail-closed';
-  /** Longest wait for one Redis answer before Redis counts as unavailable. Default 2000. */
-  timeoutMs?: number;
-  /**
-   * The time that decides reservation deadlines and rolling windows. Default: Redis's own
-   * clock (`TIME`), which every process shares. Tests pass a `ManualClock`.
-   */
-  clock?: Clock;
-  /** Called when a reservation was granted without Redis under `fail-open`. */
-  onFailOpen?: (info: RedisUnavailableInfo) => void;
-  /** Called for settlements kept while Redis was unreachable, and when each is recorded or lost. */
-  onEvent?: (event: RedisBudgetStoreEvent) => void;
-}
+/** A script's answer after its generation head: the rest, or the data was lost. */
+type Answer = unknown[] | 'lost';
 
 /**
  * A `BudgetStore` on Redis, shared by every process pointed at the same server and prefix.
  * `reserve`, `settle`, `release` and `spent` are each one Lua script (see
  * `redis-budget-scripts.ts` for the key layout), so no two processes can both pass a
  * check that only one fits in. Amounts are integer sub-units (1e-8), so sums stay exact.
+ * Every script checks the key space's generation marker, so a Redis that lost its data
+ * is noticed (see `onDataLoss`) rather than taken for a budget nobody has spent.
  */
 export class RedisBudgetStore implements WindowedBudgetStore {
   readonly supportsRollingWindows = true as const;
-  readonly #redis: RedisScriptClient;
-  readonly #prefix: string;
-  readonly #ttlMs: number;
-  readonly #failOpen: boolean;
-  readonly #timeoutMs: number;
-  readonly #clock: Clock | undefined;
-  readonly #onFailOpen: ((info: RedisUnavailableInfo) => void) | undefined;
-  readonly #onEvent: ((event: RedisBudgetStoreEvent) => void) | undefined;
+  readonly #settings: RedisBudgetSettings;
+  readonly #generation: KeySpaceGeneration;
   readonly #kept = new KeptSettlements();
-  /** Reservation id → until when (store time) its record surely lives in Redis. */
-  readonly #heldUntil = new Map<string, number>();
+  readonly #held = new HeldReservations();
   /** Whether a `ready` listener waits to record what is kept. */
   #waitingForReady = false;
 
   constructor(options: RedisBudgetStoreOptions) {
-    if (!options?.redis || typeof options.redis.evalsha !== 'function') {
-      throw new ConfigurationError('RedisBudgetStore: `redis` must be an ioredis client');
-    }
-    const ttl = options.reservationTtlMs ?? 3_600_000;
-    if (!Number.isSafeInteger(ttl) || ttl <= 0) {
-      throw new ConfigurationError(
-        'RedisBudgetStore: `reservationTtlMs` must be a positive integer of milliseconds',
-      );
-    }
-    const timeout = options.timeoutMs ?? 2000;
-    if (!Number.isFinite(timeout) || timeout <= 0) {
-      throw new ConfigurationError('RedisBudgetStore: `timeoutMs` must be a positive number');
-    }
-    const mode = options.onUnavailable ?? 'fail-closed';
-    if (mode !== 'fail-open' && mode !== 'fail-closed') {
-      throw new ConfigurationError(
-        `RedisBudgetStore: \`onUnavailable\` must be 'fail-open' or 'fail-closed', got ${String(mode)}`,
-      );
-    }
-    this.#redis = options.redis;
-    this.#prefix = options.prefix ?? 'ply:budget:';
-    this.#ttlMs = ttl;
-    this.#failOpen = mode === 'fail-open';
-    this.#timeoutMs = timeout;
-    this.#clock = options.clock;
-    this.#onFailOpen = options.onFailOpen;
-    this.#onEvent = options.onEvent;
+    this.#settings = redisBudgetSettings(options);
+    const { prefix, onDataLoss } = this.#settings;
+    this.#generation = new KeySpaceGeneration(`${prefix}generation`, onDataLoss, (event) =>
+      this.#report(event),
+    );
   }
 
   /** How many settlements and releases are kept, waiting for Redis. */
   get keptSettlements(): number {
     return this.#kept.size;
+  }
+
+  /**
+   * After a data loss the store refused (`onDataLoss: 'refuse'`), goes on from what Redis
+   * holds now: the spending recorded before the loss is forgotten, and the settlements
+   * kept meanwhile are charged on the next operation.
+   */
+  acknowledgeDataLoss(): void {
+    this.#generation.acknowledgeLoss();
   }
 
   async reserve(
@@ -124,11 +86,13 @@ export class RedisBudgetStore implements WindowedBudgetStore {
   ): Promise<WindowedBudgetDecision> {
     const units = toBudgetUnits(amount, 'amount');
     const normalized = normalizeScopes(scopes);
+    await this.#recordKept();
+    const startedAt = this.#localNow();
     const keys = [this.#reservationKey(reservationId)];
     const args: (string | number)[] = [
       reservationId,
       String(units),
-      this.#ttlMs,
+      this.#settings.ttlMs,
       this.#now(),
       normalized.length,
     ];
@@ -141,27 +105,26 @@ export class RedisBudgetStore implements WindowedBudgetStore {
         entry.windowMs === undefined ? '' : String(entry.windowMs),
       );
     }
-    await this.#recordKept();
-    const startedAt = this.#localNow();
-    let reply: unknown;
+    let answer: Answer;
     try {
-      reply = await this.#run(RESERVE_SCRIPT, keys, args);
+      answer = await this.#script('reserve', RESERVE_SCRIPT, keys, args);
     } catch (error) {
       this.#unavailable(reservationId, error);
+      this.#remember(reservationId, startedAt, undefined, normalized);
       return { reserved: true, degraded: true };
     }
-    if (!Array.isArray(reply)) throw unexpectedReply('reserve', reply);
-    if (Number(reply[0]) === 1) {
-      this.#remember(reservationId, startedAt);
+    if (answer === 'lost') throw this.#generation.lostError('reserve');
+    if (Number(answer[0]) === 1) {
+      this.#remember(reservationId, startedAt, this.#generation.current, normalized);
       return { reserved: true };
     }
-    const refused = normalized[Number(reply[1]) - 1];
-    if (!refused) throw unexpectedReply('reserve', reply);
+    const refused = normalized[Number(answer[1]) - 1];
+    if (!refused) throw unexpectedReply('reserve', answer);
     return {
       reserved: false,
       scope: refused.scope,
       limit: refused.limit,
-      spent: fromBudgetUnits(Number(reply[2])),
+      spent: fromBudgetUnits(Number(answer[2])),
     };
   }
 
@@ -180,7 +143,8 @@ export class RedisBudgetStore implements WindowedBudgetStore {
 
   /**
    * `settle`, saying what became of it: recorded now, or kept because Redis could not be
-   * reached, with `later` resolving once it is recorded (true) or lost (false).
+   * reached (or lost its data and the store refuses), with `later` resolving once it is
+   * recorded (true) or lost (false).
    */
   settleOrKeep(reservationId: string, actualAmount: number): Promise<BudgetSettlement> {
     const units = toBudgetUnits(actualAmount, 'actualAmount');
@@ -194,15 +158,16 @@ export class RedisBudgetStore implements WindowedBudgetStore {
 
   async spent(scope: string): Promise<number> {
     await this.#recordKept();
-    let reply: unknown;
+    let answer: Answer;
     try {
-      reply = await this.#run(SPENT_SCRIPT, this.#scopeKeys(scope), [this.#now()]);
+      answer = await this.#script('spent', SPENT_SCRIPT, this.#scopeKeys(scope), [this.#now()]);
     } catch (error) {
       if (!(error instanceof RedisUnavailable)) throw error;
       throw unavailableError('spent', error, 'the spending cannot be read');
     }
-    const units = Number(reply);
-    if (!Number.isFinite(units)) throw unexpectedReply('spent', reply);
+    if (answer === 'lost') throw this.#generation.lostError('reading the spending');
+    const units = Number(answer[0]);
+    if (!Number.isFinite(units)) throw unexpectedReply('spent', answer);
     return fromBudgetUnits(units);
   }
 
@@ -210,34 +175,95 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     operation: 'settle' | 'release',
     reservationId: string,
     amount: number | undefined,
-    actual: string,
+    units: string,
   ): Promise<BudgetSettlement> {
     await this.#recordKept();
-    const heldUntil = this.#heldUntil.get(reservationId);
-    this.#heldUntil.delete(reservationId);
+    const held = this.#held.take(reservationId);
+    const settlement: KeptSettlement = { operation, reservationId, amount, units, held };
+    const outcome = await this.#attempt(settlement, false);
+    if (typeof outcome !== 'object') return RECORDED;
+    settlement.maybeApplied = outcome.sent;
+    return { recorded: false, later: this.#keep(settlement, outcome.reason) };
+  }
+
+  /**
+   * One try at recording a settlement or release. On a retry, a reservation Redis no longer
+   * holds was recorded by an attempt that seemed to fail, or expired first (lost).
+   */
+  async #attempt(settlement: KeptSettlement, retry: boolean): Promise<KeptAttempt> {
+    let answer: Answer;
     try {
-      await this.#finish(reservationId, actual);
-      return RECORDED;
+      if (this.#neverInRedis(settlement.held)) return await this.#charge(settlement);
+      answer = await this.#finish(settlement);
     } catch (error) {
       if (!(error instanceof RedisUnavailable)) throw error;
-      const settlement = { operation, reservationId, amount, maybeApplied: error.sent, heldUntil };
-      return { recorded: false, later: this.#keep(settlement, error) };
+      return { kept: true, sent: error.sent, reason: error.cause ?? error };
     }
+    if (answer === 'lost') return this.#refusedForLoss();
+    if (Number(answer[0]) === 1) return 'recorded';
+    // The data was lost (and reset) since it was reserved: charge what was spent.
+    if (this.#neverInRedis(settlement.held)) return this.#attempt(settlement, retry);
+    if (!retry) return 'recorded'; // An unknown or expired reservation: ignored.
+    const { held } = settlement;
+    const alive = held !== undefined && this.#localNow() < held.until;
+    return alive || settlement.maybeApplied === true ? 'recorded' : 'lost';
   }
 
-  /** Runs the finish script; 1 when Redis held the reservation, 0 when it did not. */
-  async #finish(reservationId: string, actual: string): Promise<number> {
-    const reply = await this.#run(
+  /**
+   * Whether Redis never held the reservation in the key space as it is now: granted
+   * without Redis (fail-open), or made before the data was lost.
+   */
+  #neverInRedis(held: HeldReservation | undefined): boolean {
+    return held !== undefined && held.generation !== this.#generation.current;
+  }
+
+  /** Drops the reservation's holds and, when settling, records what was spent. */
+  #finish(settlement: KeptSettlement): Promise<Answer> {
+    const { operation, reservationId, units } = settlement;
+    const { prefix, ttlMs } = this.#settings;
+    return this.#script(
+      operation,
       FINISH_SCRIPT,
       [this.#reservationKey(reservationId)],
-      [reservationId, actual, this.#now(), this.#prefix, this.#ttlMs],
+      [reservationId, units, this.#now(), prefix, ttlMs],
     );
-    return Number(reply);
   }
 
-  #keep(settlement: KeptSettlement, error: RedisUnavailable): Promise<boolean> {
+  /** Charges a settlement to the scopes of a reservation Redis does not hold; a release has nothing to give back. */
+  async #charge(settlement: KeptSettlement): Promise<KeptAttempt> {
+    const { held, operation, reservationId, units } = settlement;
+    if (operation === 'release' || !held) return 'recorded';
+    const { prefix, ttlMs } = this.#settings;
+    const keys = [`${prefix}charged:${reservationId}`];
+    const args: (string | number)[] = [
+      reservationId,
+      units,
+      ttlMs,
+      this.#now(),
+      held.scopes.length,
+    ];
+    for (const scope of held.scopes) {
+      keys.push(...this.#scopeKeys(scope.scope));
+      args.push(
+        scope.expiresAt === undefined ? '' : String(scope.expiresAt),
+        scope.windowMs === undefined ? '' : String(scope.windowMs),
+      );
+    }
+    const answer = await this.#script('settle', CHARGE_SCRIPT, keys, args);
+    return answer === 'lost' ? this.#refusedForLoss() : 'recorded';
+  }
+
+  #refusedForLoss(): KeptAttempt {
+    return {
+      kept: true,
+      sent: false,
+      reason: this.#generation.lostError('recording a settlement'),
+    };
+  }
+
+  #keep(settlement: KeptSettlement, reason: unknown): Promise<boolean> {
     const later = this.#kept.keep(settlement);
-    this.#report({ type: 'settlement-kept', ...facts(settlement), error: error.cause ?? error });
+    this.#report({ type: 'settlement-kept', ...settlementFacts(settlement), error: reason });
     this.#recordWhenReady();
     return later;
   }
@@ -245,75 +271,47 @@ export class RedisBudgetStore implements WindowedBudgetStore {
   /** Tries to record what is kept; the operation that called it goes on either way. */
   #recordKept(): Promise<void> {
     return this.#kept.flush(
-      (settlement) => this.#retry(settlement),
+      (settlement) => this.#attempt(settlement, true),
       (settlement, recorded) =>
         this.#report({
           type: recorded ? 'settlement-recorded' : 'settlement-lost',
-          ...facts(settlement),
+          ...settlementFacts(settlement),
         }),
     );
   }
 
-  async #retry(settlement: KeptSettlement): Promise<KeptAttempt> {
-    const actual =
-      settlement.amount === undefined ? '' : String(toBudgetUnits(settlement.amount, 'amount'));
-    let held: number;
-    try {
-      held = await this.#finish(settlement.reservationId, actual);
-    } catch (error) {
-      if (error instanceof RedisUnavailable) return { unavailable: true, sent: error.sent };
-      throw error;
-    }
-    if (held === 1) return 'recorded';
-    // Redis no longer holds the reservation: either an attempt that seemed to fail recorded
-    // it, or it expired before Redis came back (then the spending cannot be recorded).
-    const alive = settlement.heldUntil !== undefined && this.#localNow() < settlement.heldUntil;
-    return alive || settlement.maybeApplied ? 'recorded' : 'lost';
-  }
-
   /** Records what is kept as soon as an ioredis client is ready again. */
   #recordWhenReady(): void {
-    if (this.#waitingForReady || typeof this.#redis.once !== 'function') return;
+    const { redis } = this.#settings;
+    if (this.#waitingForReady || typeof redis.once !== 'function') return;
     this.#waitingForReady = true;
-    this.#redis.once('ready', () => {
+    redis.once('ready', () => {
       this.#waitingForReady = false;
       this.#recordKept().then(
         () => {
-          if (this.#kept.size > 0 && this.#redis.status !== 'ready') this.#recordWhenReady();
+          if (this.#kept.size > 0 && redis.status !== 'ready') this.#recordWhenReady();
         },
         () => {},
       );
     });
   }
 
-  /** Remembers until when a reservation made at `startedAt` surely lives in Redis. */
-  #remember(reservationId: string, startedAt: number): void {
-    const now = this.#localNow();
-    // Oldest first: drop what outlived its TTL (reservations nobody settled).
-    for (const [id, until] of this.#heldUntil) {
-      if (until > now) break;
-      this.#heldUntil.delete(id);
-    }
+  #remember(
+    reservationId: string,
+    startedAt: number,
+    generation: string | undefined,
+    scopes: readonly NormalizedBudgetScope[],
+  ): void {
+    const { ttlMs } = this.#settings;
     // A tenth of the TTL spare, for the clocks of this host and of Redis to disagree.
-    this.#heldUntil.set(reservationId, startedAt + this.#ttlMs - this.#ttlMs / 10);
-  }
-
-  #localNow(): number {
-    return this.#clock ? this.#clock.now() : Date.now();
-  }
-
-  #report(event: RedisBudgetStoreEvent): void {
-    try {
-      this.#onEvent?.(event);
-    } catch {
-      // A listener's failure must not change what was recorded.
-    }
+    const until = startedAt + ttlMs - ttlMs / 10;
+    this.#held.remember(reservationId, { until, generation, scopes }, this.#localNow());
   }
 
   /** A reservation without Redis: under fail-open, reported; under fail-closed, a `ConnectionError`. */
   #unavailable(reservationId: string, error: unknown): void {
     if (!(error instanceof RedisUnavailable)) throw error;
-    if (!this.#failOpen) {
+    if (!this.#settings.failOpen) {
       throw unavailableError(
         'reserve',
         error,
@@ -321,53 +319,56 @@ export class RedisBudgetStore implements WindowedBudgetStore {
       );
     }
     try {
-      this.#onFailOpen?.({ operation: 'reserve', reservationId, error: error.cause });
+      this.#settings.onFailOpen?.({ operation: 'reserve', reservationId, error: error.cause });
     } catch {
       // A listener's failure must not turn fail-open into a failure.
     }
   }
 
+  #report(event: RedisBudgetStoreEvent): void {
+    try {
+      this.#settings.onEvent?.(event);
+    } catch {
+      // A listener's failure must not change what was recorded.
+    }
+  }
+
+  #localNow(): number {
+    return this.#settings.clock ? this.#settings.clock.now() : Date.now();
+  }
+
   #now(): string {
-    return this.#clock ? String(Math.floor(this.#clock.now())) : '';
+    const { clock } = this.#settings;
+    return clock ? String(Math.floor(clock.now())) : '';
   }
 
   #reservationKey(reservationId: string): string {
-    return `${this.#prefix}reservation:${reservationId}`;
+    return `${this.#settings.prefix}reservation:${reservationId}`;
   }
 
   #scopeKeys(scope: string): [string, string, string] {
-    return [
-      `${this.#prefix}scope:${scope}`,
-      `${this.#prefix}holds:${scope}`,
-      `${this.#prefix}window:${scope}`,
-    ];
+    const { prefix } = this.#settings;
+    return [`${prefix}scope:${scope}`, `${prefix}holds:${scope}`, `${prefix}window:${scope}`];
   }
 
-  #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
-    return runScript(this.#redis, this.#timeoutMs, script, keys, args);
+  /** Runs a script with the generation marker and arguments in front, and reads its head. */
+  async #script(
+    operation: RedisBudgetOperation,
+    script: string,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<Answer> {
+    const { redis, timeoutMs } = this.#settings;
+    const generation = this.#generation;
+    const reply = await runScript(
+      redis,
+      timeoutMs,
+      script,
+      [generation.marker, ...keys],
+      [...generation.args(), ...args],
+    );
+    const read = generation.read(reply);
+    if (!read) throw unexpectedReply(operation, reply);
+    return read.lost ? 'lost' : read.body;
   }
-}
-
-function unavailableError(
-  operation: RedisBudgetOperation,
-  error: unknown,
-  consequence: string,
-): ConnectionError {
-  const reason = error instanceof RedisUnavailable ? error.message : messageOf(error);
-  const cause = error instanceof RedisUnavailable ? (error.cause ?? error) : error;
-  return new ConnectionError(
-    `RedisBudgetStore: Redis is unavailable for ${operation} (${reason}); ${consequence}`,
-    { cause },
-  );
-}
-
-/** What an event says of a kept settlement. */
-function facts({ operation, reservationId, amount }: KeptSettlement) {
-  return { operation, reservationId, ...(amount === undefined ? {} : { amount }) };
-}
-
-function unexpectedReply(operation: RedisBudgetOperation, reply: unknown): UnexpectedError {
-  return new UnexpectedError(
-    `RedisBudgetStore: unexpected reply to ${operation}: ${JSON.stringify(reply)}`,
-  );
 }

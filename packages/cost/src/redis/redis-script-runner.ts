@@ -1,4 +1,4 @@
-import { UnexpectedError } from '@ply/core';
+import { ConnectionError, UnexpectedError } from '@ply/core';
 import { sha1 } from './redis-budget-scripts.js';
 
 /**
@@ -94,7 +94,7 @@ function shaOf(script: string): string {
   return sha;
 }
 
-export function messageOf(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -102,5 +102,23 @@ export function messageOf(error: unknown): string {
 function isScriptError(error: unknown): boolean {
   return (
     error instanceof Error && error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(error.message)
+  );
+}
+
+/** An outage as the caller hears it: a retryable `ConnectionError` saying what it cost. */
+export function unavailableError(
+  operation: string,
+  error: RedisUnavailable,
+  consequence: string,
+): ConnectionError {
+  return new ConnectionError(
+    `RedisBudgetStore: Redis is unavailable for ${operation} (${error.message}); ${consequence}`,
+    { cause: error.cause ?? error },
+  );
+}
+
+export function unexpectedReply(operation: string, reply: unknown): UnexpectedError {
+  return new UnexpectedError(
+    `RedisBudgetStore: unexpected reply to ${operation}: ${JSON.stringify(reply)}`,
   );
 }
