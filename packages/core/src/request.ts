@@ -7,8 +7,8 @@ export interface ToolDefinition {
   /** `^[a-zA-Z0-9_-]{1,64}$`, as OpenAI requires. */
   name: string;
   description?: string;
-  /** JSON Schema of the arguments object. */
-  parameters: JsonSchema;
+  /** JSON Schema of the arguments object. Absent: a function of no arguments, as OpenAI allows. */
+  parameters?: JsonSchema;
   /** Ask the provider to enforce the schema exactly (OpenAI structured outputs). */
   strict?: boolean;
 }

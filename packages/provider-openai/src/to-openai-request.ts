@@ -201,7 +201,7 @@ export function toOpenAIRequest(
       type: 'function',
       function: {
         name: tool.name,
-        parameters: tool.parameters,
+        ...(tool.parameters === undefined ? {} : { parameters: tool.parameters }),
         ...(tool.description === undefined ? {} : { description: tool.description }),
         ...(tool.strict === undefined ? {} : { strict: tool.strict }),
       },

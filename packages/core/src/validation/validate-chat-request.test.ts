@@ -268,6 +268,11 @@ describe('validateChatRequest', () => {
     expect(() => validateChatRequest({ ...request, ...params })).not.toThrow();
   });
 
+  it('accepts a tool without parameters, as OpenAI does: a function of no arguments', () => {
+    const { parameters: _none, ...bare } = tool();
+    expect(() => validateChatRequest(req({ tools: [bare] }) as ChatRequest)).not.toThrow();
+  });
+
   it('accepts a complete request using every field', () => {
     const request: ChatRequest = {
       model: 'gpt-4o',

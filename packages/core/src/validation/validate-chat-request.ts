@@ -107,7 +107,8 @@ function checkTools(request: ChatRequest): void {
       if (names.has(tool.name as string)) invalid(`${at}.name`, `"${tool.name}" is defined twice`);
       names.add(tool.name as string);
       checkString(`${at}.description`, tool.description);
-      validateJsonSchema(`${at}.parameters`, tool.parameters, { objectRoot: true });
+      if (tool.parameters !== undefined)
+        validateJsonSchema(`${at}.parameters`, tool.parameters, { objectRoot: true });
     }
   }
   if (toolChoice === undefined) return;
