@@ -1,4 +1,5 @@
 import { InvalidResponseError, RateLimitError, RateLimitWaitExceededError } from '@ply/core';
+import { BudgetDataLostError } from '@ply/cost';
 import { describe, expect, it } from 'vitest';
 import { toWireError } from './error-envelope.js';
 
@@ -46,6 +47,19 @@ describe('an upstream body that breaks its own format', () => {
     );
     expect(wire.status).toBe(502);
     expect(wire.body.error).toMatchObject({ type: 'server_error', ply_code: 'invalid_response' });
+    expect(wire.headers['x-should-retry']).toBe('false');
+  });
+});
+
+describe('a budget whose store lost its data', () => {
+  it('is a 503 that says so and is not retried: spending is unknown until an operator looks', () => {
+    const wire = toWireError(
+      new BudgetDataLostError('RedisBudgetStore: the budget data was lost', {
+        marker: 'ply:budget:generation',
+      }),
+    );
+    expect(wire.status).toBe(503);
+    expect(wire.body.error).toMatchObject({ type: 'server_error', code: 'budget_data_lost' });
     expect(wire.headers['x-should-retry']).toBe('false');
   });
 });

@@ -49,6 +49,8 @@ const WIRE: Readonly<Record<string, WireShape>> = {
   },
   quota_exhausted: { status: 429, type: 'insufficient_quota', code: 'insufficient_quota' },
   budget_exceeded: { status: 429, type: 'insufficient_quota', code: 'budget_exceeded' },
+  // The budget's store lost what was spent; nothing is granted until an operator looks.
+  budget_data_lost: { status: 503, type: 'server_error', code: 'budget_data_lost' },
   server_error: { status: 500, type: 'server_error', code: null },
   invalid_response: { status: 502, type: 'server_error', code: null },
   connection: { status: 502, type: 'server_error', code: null },
