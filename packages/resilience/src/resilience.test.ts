@@ -2,6 +2,7 @@ import {
   AbortedError,
   type ChatStream,
   CircuitOpenError,
+  ConnectionError,
   InvalidRequestError,
   type PlyError,
   ProviderRegistry,
@@ -12,6 +13,7 @@ import {
   TimeoutError,
   wrapProvider,
 } from '@ply/core';
+import { InMemoryProvider } from '@ply/core/testing';
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { type RunningSimulator, startSimulator } from '@ply/simulator';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -153,16 +155,18 @@ describe('resilience() against the simulator', () => {
 
   it('keys circuits and limits on the endpoint without its credentials', async () => {
     // The breaker once keyed on the raw base URL: user:secret reached the CircuitOpenError's
-    // message and key, and every breaker event.
+    // message and key, and every breaker event. The OpenAI adapter now refuses such a base
+    // URL; a provider of another kind may still carry one.
     const events: ResilienceEvent[] = [];
     const onEvent = (event: ResilienceEvent) => events.push(event);
     const breaker = new CircuitBreaker({ consecutiveFailures: 1, openMs: 60_000, onEvent });
     const limiter = new RateLimiter({ rpm: 100, tpm: Number.POSITIVE_INFINITY, onEvent });
-    const openai = createOpenAIProvider({
-      apiKey: 'test-key',
-      baseURL: 'https://user:secret@proxy.example.invalid/v1',
-    });
-    const provider = wrapProvider(openai, resilience({ retry: false, breaker, limiter, onEvent }));
+    class ProxiedProvider extends InMemoryProvider {
+      readonly baseURL = 'https://user:secret@proxy.example.invalid/v1';
+    }
+    const proxied = new ProxiedProvider({ models: ['gpt-4o-mini'] });
+    proxied.failNext(new ConnectionError('Could not reach the proxy'));
+    const provider = wrapProvider(proxied, resilience({ retry: false, breaker, limiter, onEvent }));
     await expect(provider.complete(ask('down'))).rejects.toMatchObject({ code: 'connection' });
     const refused = await provider.complete(ask('refused')).catch((error: unknown) => error);
     expect(CircuitOpenError.isInstance(refused)).toBe(true);
