@@ -36,6 +36,10 @@ export {
   MemoryRateLimitStore,
   type MemoryRateLimitStoreOptions,
 } from './limiter/limiter-memory-store.js';
+export type {
+  RateLimitRestamp,
+  RestampingRateLimitStore,
+} from './limiter/rate-limit-restamp.js';
 export {
   type CircuitBreakerMiddlewareOptions,
   circuitBreaker,

@@ -79,7 +79,12 @@ export type RateLimitUsage =
   | { inputTokens: number; outputTokens: number }
   | { totalTokens: number };
 
-/** Capacity held for one call. */
+/**
+ * Capacity held for one call. The server counts a call when it arrives, after the grant:
+ * once it answered, the permit's records are dated anew (`restamp`, or `reconcile` /
+ * `release` at the latest), so the slot frees a window after the server last could have
+ * counted it, never before the server frees it.
+ */
 export interface RateLimitPermit {
   readonly key: string;
   /** Tokens reserved before the call. */
@@ -88,16 +93,23 @@ export interface RateLimitPermit {
   readonly grantedAt: number;
   readonly waitedMs: number;
   /**
+   * The server has counted the call by now (its answer began: the headers, a stream's
+   * first event): its request and tokens count from now for a full window. Only the first
+   * call counts, and `reconcile` or `release` do it if nobody did.
+   */
+  restamp(): Promise<void>;
+  /**
    * Replaces the reservation by the real usage: gives back what was not used (letting
    * waiters in earlier) or charges what was used beyond it, then releases the permit.
-   * Only the first call counts; a usage equal to the reservation changes nothing.
+   * Only the first call counts.
    */
   reconcile(actualUsage: RateLimitUsage): Promise<void>;
   /**
    * Frees the concurrency slot. The reservation stays as charged (a failed call still
-   * counted with the server); use `reconcile` to correct it. Safe to call twice.
+   * counted with the server), dated now; use `reconcile` to correct it. Safe to call
+   * twice, and to leave unawaited: a store that fails rejects the promise, unhandled or not.
    */
-  release(): void;
+  release(): Promise<void>;
 }
 
 /** A limiter's options, checked, with every default filled in. */

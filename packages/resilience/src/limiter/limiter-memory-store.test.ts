@@ -23,6 +23,7 @@ describe('MemoryRateLimitStore', () => {
     expect(await store.acquire('k', [requests(3), tokens(40, 100)])).toEqual({
       granted: true,
       remaining: { requests: 2, tokens: 60 },
+      at: 0,
     });
   });
 
@@ -119,6 +120,49 @@ describe('MemoryRateLimitStore', () => {
     await store.adjust('k', 'tokens', -10, 60_000);
     expect(store.usage('k', 'tokens')).toBe(0);
     expect(store.size).toBe(0);
+  });
+
+  it('restamps a grant: its own record is given back and the amount recorded now', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRateLimitStore({ clock });
+    await store.acquire('k', [requests(2)]);
+    await clock.advance(10_000);
+    const second = await store.acquire('k', [requests(2)]);
+    await clock.advance(5_000);
+    // The second grant's answer came at 15 s: it counts from then, the first from 0 s.
+    const at = await store.restamp('k', [
+      { dimension: 'requests', windowMs: 60_000, amount: 1, replaces: 1, recordedAt: 10_000 },
+    ]);
+    expect(second).toMatchObject({ granted: true, at: 10_000 });
+    expect(at).toBe(15_000);
+    expect(store.usage('k', 'requests')).toBe(2);
+    // Full until the first leaves at 60 s, not the second (which would be 70 s).
+    expect(await store.acquire('k', [requests(2)])).toEqual({
+      granted: false,
+      dimension: 'requests',
+      retryAfterMs: 45_000,
+    });
+  });
+
+  it('restamps a grant that left its window by recording it again, taking nothing newer', async () => {
+    const clock = new ManualClock(0);
+    const store = new MemoryRateLimitStore({ clock });
+    await store.acquire('k', [tokens(40, 100)]);
+    await clock.advance(30_000);
+    await store.acquire('k', [tokens(10, 100)]);
+    await clock.advance(40_000);
+    // The grant at 0 s left at 60 s; the one at 30 s is newer and stays.
+    await store.restamp('k', [
+      { dimension: 'tokens', windowMs: 60_000, amount: 25, replaces: 40, recordedAt: 0 },
+    ]);
+    expect(store.usage('k', 'tokens')).toBe(35);
+    await clock.advance(20_000);
+    expect(store.usage('k', 'tokens')).toBe(25);
+    await expect(
+      store.restamp('k', [
+        { dimension: 'tokens', windowMs: 60_000, amount: -1, replaces: 0, recordedAt: 0 },
+      ]),
+    ).rejects.toBeInstanceOf(RangeError);
   });
 
   it('treats an exhausted dimension as empty until the reset', async () => {

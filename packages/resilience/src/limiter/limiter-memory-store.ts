@@ -1,11 +1,16 @@
 import {
   type Clock,
   ConfigurationError,
-  type RateLimitDecision,
   type RateLimitDemand,
   type RateLimitStore,
   systemClock,
 } from '@ply/core';
+import {
+  type DatedRateLimitDecision,
+  type RateLimitRestamp,
+  type RestampingRateLimitStore,
+  validateRestamp,
+} from './rate-limit-restamp.js';
 
 /** Grants (or corrections) in a sliding-window log, counted until `at` is a window old. */
 interface LogEntry {
@@ -52,9 +57,10 @@ export interface MemoryRateLimitStoreOptions {
  * `adjust` with a positive delta records the extra usage now (it then counts for a full
  * window: conservative). A negative delta gives back from the OLDEST live records: the
  * reservation it corrects is one of the live records, and taking from a record at or
- * before it never undercounts any window that a future grant can fall in.
+ * before it never undercounts any window that a future grant can fall in. `restamp` dates
+ * a grant anew once the server has counted it: recorded now, given back from its own record.
  */
-export class MemoryRateLimitStore implements RateLimitStore {
+export class MemoryRateLimitStore implements RestampingRateLimitStore {
   readonly #clock: Clock;
   readonly #keys = new Map<string, Map<string, DimensionLog>>();
 
@@ -62,12 +68,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<RateLimitDecision> {
+  async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<DatedRateLimitDecision> {
     return this.acquireSync(key, demands);
   }
 
   /** The same decision as `acquire`, without the promise. */
-  acquireSync(key: string, demands: readonly RateLimitDemand[]): RateLimitDecision {
+  acquireSync(key: string, demands: readonly RateLimitDemand[]): DatedRateLimitDecision {
     for (const demand of demands) validateDemand(demand);
     const now = this.#clock.now();
     let refused: string | undefined;
@@ -91,7 +97,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       remaining[demand.dimension] = Math.max(0, demand.limit - log.total);
     }
     this.#dropIfEmpty(key, now);
-    return { granted: true, remaining };
+    return { granted: true, remaining, at: now };
   }
 
   /**
@@ -129,16 +135,30 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     const log = this.#log(key, dimension, windowMs, now, false);
     if (!log) return;
-    let giveBack = -delta;
-    while (giveBack > 0 && log.entries.length > 0) {
-      const oldest = log.entries[0] as LogEntry;
-      const taken = Math.min(oldest.amount, giveBack);
-      oldest.amount -= taken;
-      log.total -= taken;
-      giveBack -= taken;
-      if (oldest.amount <= 0) log.entries.shift();
+    takeOldest(log, -delta);
+    this.#dropIfEmpty(key, now);
+  }
+
+  async restamp(key: string, restamps: readonly RateLimitRestamp[]): Promise<number> {
+    return this.restampSync(key, restamps);
+  }
+
+  /**
+   * Dates part of a grant anew, as one step: each dimension's `replaces` is given back from
+   * the newest records dated at or before its `recordedAt`, and its `amount` recorded now
+   * (see `RateLimitRestamp`). Returns the time it dated them at.
+   */
+  restampSync(key: string, restamps: readonly RateLimitRestamp[]): number {
+    for (const restamp of restamps) validateRestamp(restamp);
+    const now = this.#clock.now();
+    for (const { dimension, windowMs, amount, replaces, recordedAt } of restamps) {
+      const log = this.#log(key, dimension, windowMs, now, amount > 0);
+      if (!log) continue;
+      takeAtOrBefore(log, recordedAt, replaces);
+      record(log, now, amount);
     }
     this.#dropIfEmpty(key, now);
+    return now;
   }
 
   async exhaust(key: string, dimension: string, untilMs: number): Promise<void> {
@@ -237,6 +257,36 @@ function prune(log: DimensionLog, now: number): void {
   }
   if (drop > 0) log.entries.splice(0, drop);
   if (log.entries.length === 0) log.total = 0;
+}
+
+/** Gives `amount` back from the oldest records. */
+function takeOldest(log: DimensionLog, amount: number): void {
+  let giveBack = amount;
+  while (giveBack > 0 && log.entries.length > 0) {
+    const oldest = log.entries[0] as LogEntry;
+    const taken = Math.min(oldest.amount, giveBack);
+    oldest.amount -= taken;
+    log.total -= taken;
+    giveBack -= taken;
+    if (oldest.amount <= 0) log.entries.shift();
+  }
+}
+
+/**
+ * Gives `amount` back from the newest records holding a grant made at or before `at` (a
+ * record holds the grants from its `since` to its `at`): the grant's own record first.
+ */
+function takeAtOrBefore(log: DimensionLog, at: number, amount: number): void {
+  let giveBack = amount;
+  for (let index = log.entries.length - 1; giveBack > 0 && index >= 0; index--) {
+    const entry = log.entries[index] as LogEntry;
+    if (entry.since > at) continue;
+    const taken = Math.min(entry.amount, giveBack);
+    entry.amount -= taken;
+    log.total -= taken;
+    giveBack -= taken;
+    if (entry.amount <= 0) log.entries.splice(index, 1);
+  }
 }
 
 function record(log: DimensionLog, now: number, amount: number): void {

@@ -13,6 +13,7 @@ import {
   waiterFor,
 } from './limiter-state.js';
 import { grant, undoGrant } from './rate-limit-permit.js';
+import type { DatedRateLimitDecision } from './rate-limit-restamp.js';
 
 export function waitExceeded(
   key: string,
@@ -78,6 +79,7 @@ export class LimiterScheduler {
     }
     const decision = memory.acquireSync(call.key, this.#limiter.demands(call.key, call.tokens));
     if (!decision.granted) return undefined;
+    const recordedAt = decision.at;
     let permit: RateLimitPermit | undefined;
     grant(
       this.#limiter,
@@ -90,6 +92,7 @@ export class LimiterScheduler {
         () => {},
       ),
       this.#kick,
+      recordedAt,
     );
     return Promise.resolve(permit as RateLimitPermit);
   }
@@ -167,7 +170,7 @@ export class LimiterScheduler {
       return;
     }
     const changes = state.changes;
-    let decision: RateLimitDecision;
+    let decision: DatedRateLimitDecision;
     try {
       decision = await this.#limiter.acquire(
         state.key,
@@ -182,7 +185,7 @@ export class LimiterScheduler {
     }
     if (decision.granted) {
       if (head.settled) await undoGrant(this.#limiter, state.key, head.tokens);
-      else grant(this.#limiter, state, head, this.#kick);
+      else grant(this.#limiter, state, head, this.#kick, decision.at);
       return;
     }
     if (!head.settled) await this.#waitForCapacity(state, head, decision, changes);

@@ -1,4 +1,4 @@
-import type { RateLimitDecision, RateLimitDemand } from '@ply/core';
+import type { RateLimitDemand, RateLimitStore } from '@ply/core';
 import type { ResilienceEvent } from '../resilience-event.js';
 import {
   type LimiterConfig,
@@ -7,6 +7,11 @@ import {
   type RateLimitPermit,
 } from './limiter-config.js';
 import { MemoryRateLimitStore } from './limiter-memory-store.js';
+import {
+  canRestamp,
+  type DatedRateLimitDecision,
+  type RateLimitRestamp,
+} from './rate-limit-restamp.js';
 
 /** A caller waiting for capacity. */
 export interface Waiter {
@@ -66,10 +71,13 @@ export class LimiterState {
   readonly keys = new Map<string, KeyState>();
   /** The store, when it is in this process and answers at once. */
   readonly memory: MemoryRateLimitStore | undefined;
+  /** Whether the store finds a grant's own records again to date them anew. */
+  readonly restamps: boolean;
 
   constructor(config: LimiterConfig) {
     this.config = config;
     this.memory = config.store instanceof MemoryRateLimitStore ? config.store : undefined;
+    this.restamps = canRestamp(config.store);
   }
 
   state(key: string): KeyState {
@@ -129,7 +137,10 @@ export class LimiterState {
     return demands;
   }
 
-  acquire(key: string, demands: RateLimitDemand[]): RateLimitDecision | Promise<RateLimitDecision> {
+  acquire(
+    key: string,
+    demands: RateLimitDemand[],
+  ): DatedRateLimitDecision | Promise<DatedRateLimitDecision> {
     return this.memory
       ? this.memory.acquireSync(key, demands)
       : this.config.store.acquire(key, demands);
@@ -164,6 +175,17 @@ export class LimiterState {
     return undefined;
   }
 
+  /**
+   * Dates part of a grant anew (see `RateLimitRestamp`): the store time it dated it at, at
+   * once from an in-memory store.
+   */
+  restamp(key: string, restamps: readonly RateLimitRestamp[]): number | Promise<number> {
+    if (this.memory) return this.memory.restampSync(key, restamps);
+    const { store } = this.config;
+    if (canRestamp(store)) return store.restamp(key, restamps);
+    return chargeThenGiveBack(store, key, restamps).then(() => this.config.clock.now());
+  }
+
   /** Undefined when the store took it at once. */
   exhaust(key: string, dimension: string, untilMs: number): Promise<void> | undefined {
     if (!this.memory) return this.config.store.exhaust(key, dimension, untilMs);
@@ -193,4 +215,26 @@ export class LimiterState {
       // A listener's failure is not the limiter's.
     }
   }
+}
+
+/**
+ * A restamp on a store without one: every charge first, then the give-backs from the
+ * oldest records (`adjust` cannot find the grant's own), so that no moment in between
+ * counts less than before.
+ */
+async function chargeThenGiveBack(
+  store: RateLimitStore,
+  key: string,
+  restamps: readonly RateLimitRestamp[],
+): Promise<void> {
+  await Promise.all(
+    restamps.map(({ dimension, amount, windowMs }) =>
+      amount > 0 ? store.adjust(key, dimension, amount, windowMs) : undefined,
+    ),
+  );
+  await Promise.all(
+    restamps.map(({ dimension, replaces, windowMs }) =>
+      replaces > 0 ? store.adjust(key, dimension, -replaces, windowMs) : undefined,
+    ),
+  );
 }

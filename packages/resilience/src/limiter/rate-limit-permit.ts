@@ -1,6 +1,7 @@
 import { SETTLED } from '../settled.js';
 import { RATE_LIMIT_WINDOWS, type RateLimitPermit, type RateLimitUsage } from './limiter-config.js';
 import type { KeyState, LimiterState, Waiter } from './limiter-state.js';
+import type { RateLimitRestamp } from './rate-limit-restamp.js';
 
 function usageTotal(usage: RateLimitUsage): number {
   let total: number;
@@ -16,71 +17,131 @@ function usageTotal(usage: RateLimitUsage): number {
   return total;
 }
 
+const REQUEST_DIMENSIONS = ['requests', 'requests-per-day'] as const;
 const TOKEN_DIMENSIONS = ['tokens', 'tokens-per-day'] as const;
 
-/** Both steps, or the one not taken at once, or undefined when both were. */
-function both(
-  first: Promise<void> | undefined,
-  second: Promise<void> | undefined,
-): Promise<void> | undefined {
-  if (first === undefined) return second;
-  if (second === undefined) return first;
-  return Promise.all([first, second]).then(() => {});
-}
-
-/** Charges `tokens` more in each token dimension with a limit (usage beyond the reservation). */
-export function charge(limiter: LimiterState, key: string, tokens: number) {
-  let pending: Promise<void> | undefined;
+/**
+ * What dates a permit anew, or corrects it in place. Moving (`move`), its request and its
+ * `charged` tokens are recorded now and given back from its records (dated `recordedAt`
+ * on the store's clock; a record that left its window has nothing left to give). In
+ * place, only its tokens change from `charged` to `tokens`: more is charged now, less is
+ * given back from its records. A grant whose records are unknown (a fail-open store
+ * granted without recording) gives nothing back.
+ */
+function restampsFor(
+  limiter: LimiterState,
+  key: string,
+  charged: number,
+  tokens: number,
+  move: boolean,
+  recordedAt: number | undefined,
+): RateLimitRestamp[] {
+  const restamps: RateLimitRestamp[] = [];
+  const known = recordedAt !== undefined || !limiter.restamps;
+  const at = recordedAt ?? limiter.config.clock.now();
+  if (move) {
+    for (const dimension of REQUEST_DIMENSIONS) {
+      if (!Number.isFinite(limiter.limit(key, dimension))) continue;
+      const windowMs = RATE_LIMIT_WINDOWS[dimension];
+      restamps.push({ dimension, windowMs, amount: 1, replaces: known ? 1 : 0, recordedAt: at });
+    }
+  }
   for (const dimension of TOKEN_DIMENSIONS) {
     if (!Number.isFinite(limiter.limit(key, dimension))) continue;
-    pending = both(pending, limiter.adjust(key, dimension, tokens, RATE_LIMIT_WINDOWS[dimension]));
-  }
-  return pending;
-}
-
-/**
- * Gives tokens back in each token dimension whose window still holds the grant; one
- * already out of its window has nothing left to give back.
- */
-export function giveBack(limiter: LimiterState, key: string, tokens: number, grantedAt: number) {
-  const age = limiter.config.clock.now() - grantedAt;
-  let pending: Promise<void> | undefined;
-  for (const dimension of TOKEN_DIMENSIONS) {
     const windowMs = RATE_LIMIT_WINDOWS[dimension];
-    if (!Number.isFinite(limiter.limit(key, dimension)) || age >= windowMs) continue;
-    pending = both(pending, limiter.adjust(key, dimension, -tokens, windowMs));
+    const held = known ? charged : 0;
+    let amount = 0;
+    let replaces = 0;
+    if (move) {
+      amount = tokens;
+      replaces = held;
+    } else if (tokens > charged) amount = tokens - charged;
+    else replaces = Math.max(0, held - tokens);
+    if (amount > 0 || replaces > 0) {
+      restamps.push({ dimension, windowMs, amount, replaces, recordedAt: at });
+    }
   }
-  return pending;
+  return restamps;
 }
 
 /** Gives back a grant nobody took (its caller aborted while the store decided). */
 export async function undoGrant(limiter: LimiterState, key: string, tokens: number): Promise<void> {
-  for (const dimension of ['requests', 'requests-per-day'] as const) {
+  for (const dimension of REQUEST_DIMENSIONS) {
     if (Number.isFinite(limiter.limit(key, dimension))) {
       await limiter.adjust(key, dimension, -1, RATE_LIMIT_WINDOWS[dimension]);
     }
   }
-  await giveBack(limiter, key, tokens, limiter.config.clock.now());
+  for (const dimension of TOKEN_DIMENSIONS) {
+    if (Number.isFinite(limiter.limit(key, dimension))) {
+      await limiter.adjust(key, dimension, -tokens, RATE_LIMIT_WINDOWS[dimension]);
+    }
+  }
+}
+
+/** The same promise, which nobody has to await: ignoring its failure crashes nothing. */
+function awaitable(pending: Promise<void> | undefined): Promise<void> {
+  if (pending === undefined) return SETTLED;
+  pending.catch(() => {});
+  return pending;
 }
 
 /**
  * Grants `waiter` its capacity: takes it out of the queue, counts it active, and hands it
- * a permit whose `reconcile` corrects the reservation by the real usage (nothing to do
- * when they are equal) and whose `release` frees its slot. `kick` wakes the key's queue.
+ * a permit. The server counts a request when it arrives, after the grant: once it has
+ * answered (`restamp`, or `reconcile` / `release` at the latest) the permit's records are
+ * dated anew, so its slot is freed a window after the server last could have counted it,
+ * never before the server frees it. `reconcile` also corrects the tokens by the real
+ * usage; `release` frees the concurrency slot. `kick` wakes the key's queue.
  */
 export function grant(
   limiter: LimiterState,
   state: KeyState,
   waiter: Waiter,
   kick: (state: KeyState) => void,
+  recordedAt: number | undefined,
 ): void {
   limiter.settle(state, waiter);
-  const grantedAt = limiter.config.clock.now();
+  const { clock } = limiter.config;
+  const { key } = state;
+  const grantedAt = clock.now();
   const waitedMs = grantedAt - waiter.enqueuedAt;
   state.active++;
+  /** When the permit was last dated (on the limiter's clock), and the tokens it holds. */
+  let stampedAt = grantedAt;
+  let charged = waiter.tokens;
+  let restamped = false;
   let released = false;
   let reconciled = false;
-  const release = () => {
+  /** The store's restamp in flight, which the next one waits for (it needs its time). */
+  let dating: Promise<void> | undefined;
+  /** Dates the permit now unless done already, and makes it hold `tokens`. */
+  const settle = (tokens: number): Promise<void> | undefined => {
+    const now = clock.now();
+    // Granted this very moment: dated now already.
+    const move = !restamped && now > stampedAt;
+    restamped = true;
+    if (move) stampedAt = now;
+    const before = charged;
+    charged = tokens;
+    // The usual call of an in-memory stack: answered within the same millisecond, as reserved.
+    if (!move && tokens === before) return undefined;
+    const step = () => {
+      const restamps = restampsFor(limiter, key, before, tokens, move, recordedAt);
+      if (restamps.length === 0) return undefined;
+      const dated = limiter.restamp(key, restamps);
+      if (typeof dated === 'number') {
+        if (move) recordedAt = dated;
+        return undefined;
+      }
+      return dated.then((at) => {
+        if (move) recordedAt = at;
+      });
+    };
+    const pending = dating === undefined ? step() : dating.then(step, step);
+    dating = pending;
+    return pending;
+  };
+  const free = () => {
     if (released) return;
     released = true;
     state.active--;
@@ -88,22 +149,28 @@ export function grant(
     limiter.cleanup(state);
   };
   const finish = () => {
-    release();
+    free();
     kick(state);
   };
   const permit: RateLimitPermit = {
-    key: state.key,
+    key,
     reservedTokens: waiter.tokens,
     grantedAt,
     waitedMs,
+    restamp: () => {
+      if (restamped) return SETTLED;
+      try {
+        return awaitable(settle(charged));
+      } catch (error) {
+        return awaitable(Promise.reject(error));
+      }
+    },
     reconcile: (actualUsage) => {
       if (reconciled) return SETTLED;
       reconciled = true;
       let pending: Promise<void> | undefined;
       try {
-        const delta = usageTotal(actualUsage) - waiter.tokens;
-        if (delta > 0) pending = charge(limiter, state.key, delta);
-        else if (delta < 0) pending = giveBack(limiter, state.key, -delta, grantedAt);
+        pending = settle(usageTotal(actualUsage));
       } catch (error) {
         finish();
         return Promise.reject(error);
@@ -114,8 +181,18 @@ export function grant(
       }
       return pending.finally(finish);
     },
-    release,
+    release: () => {
+      if (released) return SETTLED;
+      let pending: Promise<void> | undefined;
+      try {
+        if (!restamped) pending = settle(charged);
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      free();
+      return awaitable(pending);
+    },
   };
-  if (limiter.observed) limiter.emit({ type: 'limiter-acquired', key: state.key, waitedMs });
+  if (limiter.observed) limiter.emit({ type: 'limiter-acquired', key, waitedMs });
   waiter.resolve(permit);
 }

@@ -24,8 +24,10 @@ type Call = MiddlewareCall<ChatRequest, unknown>;
 /**
  * Holds each call to `limiter`'s RPM/TPM limits: it waits (in priority order, abortable,
  * up to `maxWaitMs`) for capacity for its prompt, counted once per call and shared with
- * every layer that counts it, plus its maximum output. After the call it reconciles with
- * the real usage and learns from the `x-ratelimit-*` headers; a 429 drains its dimension.
+ * every layer that counts it, plus its maximum output. Once the server has answered (a
+ * stream's first event, a result, an error) the permit counts from then, as the server
+ * does from the request's arrival. After the call it reconciles with the real usage and
+ * learns from the `x-ratelimit-*` headers; a 429 drains its dimension.
  */
 export function rateLimit(
   limiter: RateLimiter,
@@ -59,10 +61,14 @@ export function rateLimit(
     return keepOutcome(bookkeeping, options.onStoreError);
   }
 
+  /** Releases (the request counts from now), and learns from a 429. */
   function failed(permit: RateLimitPermit, call: Call, error: unknown) {
-    permit.release();
-    if (!RateLimitError.isInstance(error)) return undefined;
-    return keepOutcome(limiter.observeError(keyOf(call.call.target), error), options.onStoreError);
+    const releasing = permit.release();
+    if (!RateLimitError.isInstance(error)) return keepOutcome(releasing, options.onStoreError);
+    const learning = limiter.observeError(keyOf(call.call.target), error);
+    const bookkeeping =
+      releasing === SETTLED ? learning : Promise.all([releasing, learning]).then(() => {});
+    return keepOutcome(bookkeeping, options.onStoreError);
   }
 
   return {
@@ -85,7 +91,16 @@ export function rateLimit(
         async (signal) => {
           const permit = await acquire(call, signal);
           const attempt: CallOptions = { ...call.options, signal };
+          let answered = false;
           return call.next(call.request, attempt).observe({
+            // The first event came after the headers: the server has counted the call.
+            event: () => {
+              if (!answered) {
+                answered = true;
+                void keepOutcome(permit.restamp(), options.onStoreError);
+              }
+              return undefined;
+            },
             result: async (result) => {
               await succeeded(permit, call, result);
               return undefined;

@@ -54,7 +54,40 @@ local function trim(log, totalKey, now, window)
 end
 `;
 
-/** KEYS: (log, until, total) per demand, then seq. ARGV: n, then (amount, limit, windowMs) per demand. */
+/** Takes `amount` from the oldest records of a log; returns the total left. */
+const GIVE_BACK = `
+local function giveBack(log, total, amount)
+  local start = 0
+  while amount > 0 do
+    local entries = redis.call('ZRANGE', log, start, start + 127, 'WITHSCORES')
+    if #entries == 0 then break end
+    local kept = 0
+    for j = 1, #entries, 2 do
+      if amount <= 0 then break end
+      local member = entries[j]
+      local held = amountOf(member)
+      local taken = math.min(held, amount)
+      amount = amount - taken
+      total = total - taken
+      redis.call('ZREM', log, member)
+      if held - taken > 0 then
+        local head = string.match(member, '^(.*):[^:]+$')
+        redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(held - taken))
+        kept = kept + 1
+      end
+    end
+    -- Removed records shift the rest forward; a partly kept one stays in front.
+    start = kept
+  end
+  if total < 0 then total = 0 end
+  return total
+end
+`;
+
+/**
+ * KEYS: (log, until, total) per demand, then seq. ARGV: n, then (amount, limit, windowMs)
+ * per demand. Replies {1, remaining per demand..., now} or {0, refused demand, wait}.
+ */
 export const ACQUIRE_SCRIPT = `${NOW}${AMOUNT}${TRIM}
 local n = tonumber(ARGV[1])
 local refused = 0
@@ -119,11 +152,12 @@ for i = 1, n do
   if remaining < 0 then remaining = 0 end
   reply[i + 1] = tostring(remaining)
 end
+reply[n + 2] = tostring(now)
 return reply
 `;
 
 /** KEYS: log, seq, total. ARGV: delta, windowMs. Gives back from the oldest records; charges at now. */
-export const ADJUST_SCRIPT = `${NOW}${AMOUNT}${TRIM}
+export const ADJUST_SCRIPT = `${NOW}${AMOUNT}${TRIM}${GIVE_BACK}
 local log = KEYS[1]
 local delta = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -136,32 +170,57 @@ if delta > 0 then
   store(KEYS[3], total + delta, window)
   return 1
 end
-local giveBack = -delta
-local start = 0
-while giveBack > 0 do
-  local entries = redis.call('ZRANGE', log, start, start + 127, 'WITHSCORES')
-  if #entries == 0 then break end
-  local kept = 0
-  for j = 1, #entries, 2 do
-    if giveBack <= 0 then break end
-    local member = entries[j]
-    local amount = amountOf(member)
-    local taken = math.min(amount, giveBack)
-    giveBack = giveBack - taken
-    total = total - taken
-    redis.call('ZREM', log, member)
-    if amount - taken > 0 then
-      local head = string.match(member, '^(.*):[^:]+$')
-      redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(amount - taken))
-      kept = kept + 1
-    end
-  end
-  -- Removed records shift the rest forward; a partly kept one stays in front.
-  start = kept
-end
-if total < 0 then total = 0 end
+total = giveBack(log, total, -delta)
 if redis.call('EXISTS', log) == 1 then store(KEYS[3], total, window) else redis.call('DEL', KEYS[3]) end
 return 1
+`;
+
+/**
+ * KEYS: (log, total) per restamp, then seq. ARGV: n, then (amount, replaces, windowMs,
+ * recordedAt) per restamp. Records each amount at now, then gives its replaces back from
+ * the newest records at or before recordedAt (the grant's own first): a grant dated anew
+ * in one step, never undercounted in between. Returns now.
+ */
+export const RESTAMP_SCRIPT = `${NOW}${AMOUNT}${TRIM}
+local n = tonumber(ARGV[1])
+local seqKey = KEYS[2 * n + 1]
+local seq = nil
+for i = 1, n do
+  local log = KEYS[2 * i - 1]
+  local totalKey = KEYS[2 * i]
+  local amount = tonumber(ARGV[4 * i - 2])
+  local replaces = tonumber(ARGV[4 * i - 1])
+  local window = tonumber(ARGV[4 * i])
+  local recordedAt = ARGV[4 * i + 1]
+  local total = trim(log, totalKey, now, window)
+  while replaces > 0 do
+    local entries = redis.call('ZREVRANGEBYSCORE', log, recordedAt, '-inf', 'WITHSCORES', 'LIMIT', 0, 128)
+    if #entries == 0 then break end
+    for j = 1, #entries, 2 do
+      if replaces <= 0 then break end
+      local member = entries[j]
+      local held = amountOf(member)
+      local taken = math.min(held, replaces)
+      replaces = replaces - taken
+      total = total - taken
+      redis.call('ZREM', log, member)
+      if held - taken > 0 then
+        local head = string.match(member, '^(.*):[^:]+$')
+        redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(held - taken))
+      end
+    end
+  end
+  if total < 0 then total = 0 end
+  if amount > 0 then
+    if seq == nil then seq = redis.call('INCR', seqKey) end
+    if redis.call('PTTL', seqKey) < window then redis.call('PEXPIRE', seqKey, window) end
+    redis.call('ZADD', log, now, now .. ':' .. seq .. ':' .. ARGV[4 * i - 2])
+    redis.call('PEXPIRE', log, window)
+    total = total + amount
+  end
+  if redis.call('EXISTS', log) == 1 then store(totalKey, total, window) else redis.call('DEL', totalKey) end
+end
+return tostring(now)
 `;
 
 /** KEYS: until. ARGV: untilMs (epoch ms). Keeps the later of two drains. */
@@ -183,4 +242,5 @@ export const SCRIPT_SHAS = new Map<string, string>([
   [ACQUIRE_SCRIPT, sha1(ACQUIRE_SCRIPT)],
   [ADJUST_SCRIPT, sha1(ADJUST_SCRIPT)],
   [EXHAUST_SCRIPT, sha1(EXHAUST_SCRIPT)],
+  [RESTAMP_SCRIPT, sha1(RESTAMP_SCRIPT)],
 ]);

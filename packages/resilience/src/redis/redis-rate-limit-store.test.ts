@@ -30,6 +30,7 @@ describe('RedisRateLimitStore', () => {
     expect(await store.acquire('k', [requests(3), tokens(40, 100)])).toEqual({
       granted: true,
       remaining: { requests: 2, tokens: 60 },
+      at: expect.any(Number),
     });
   });
 
@@ -50,6 +51,7 @@ describe('RedisRateLimitStore', () => {
     expect(await store.acquire('k', [tokens(90, 100)])).toEqual({
       granted: true,
       remaining: { tokens: 0 },
+      at: expect.any(Number),
     });
   });
 
@@ -94,6 +96,43 @@ describe('RedisRateLimitStore', () => {
     await store.adjust('k', 'tokens', 25, 60_000);
     expect(await store.acquire('k', [tokens(0, 100)])).toMatchObject({
       remaining: { tokens: 35 },
+    });
+  });
+
+  it('restamps a grant: its own record is given back and the amount recorded at Redis time', async () => {
+    const redis = connect();
+    const prefix = freshPrefix();
+    const store = new RedisRateLimitStore({ timeoutMs: REDIS_ANSWER_MS, redis, prefix });
+    /** Waits until Redis's clock has moved past `ms`, so the next record is dated later. */
+    const after = async (ms: number | undefined) => {
+      for (;;) {
+        const [seconds, micros] = await redis.time();
+        if (Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) > (ms ?? 0)) return;
+      }
+    };
+    const first = await store.acquire('k', [requests(3)]);
+    if (!first.granted) throw new Error('unreachable');
+    await after(first.at);
+    const second = await store.acquire('k', [requests(3)]);
+    if (!second.granted || second.at === undefined) throw new Error('unreachable');
+    await after(second.at);
+    const at = await store.restamp('k', [
+      { dimension: 'requests', windowMs: 60_000, amount: 1, replaces: 1, recordedAt: second.at },
+    ]);
+    expect(at).toBeGreaterThan(second.at);
+    const log = await redis.zrange(`${prefix}{k}:requests`, '0', '-1', 'WITHSCORES');
+    // The first grant's record stays where it was; the second's is dated anew.
+    expect(log.filter((_, index) => index % 2 === 1).map(Number)).toEqual([first.at, at]);
+    expect(await store.acquire('k', [requests(3)])).toMatchObject({
+      remaining: { requests: 0 },
+    });
+    // One that left its window is recorded again, and takes no newer record with it.
+    await store.acquire('k', [tokens(10, 100)]);
+    await store.restamp('k', [
+      { dimension: 'tokens', windowMs: 60_000, amount: 5, replaces: 7, recordedAt: 0 },
+    ]);
+    expect(await store.acquire('k', [tokens(0, 100)])).toMatchObject({
+      remaining: { tokens: 85 },
     });
   });
 

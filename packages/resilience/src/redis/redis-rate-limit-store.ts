@@ -1,15 +1,16 @@
+import { ConfigurationError, type RateLimitDemand, UnexpectedError } from '@ply/core';
 import {
-  ConfigurationError,
-  type RateLimitDecision,
-  type RateLimitDemand,
-  type RateLimitStore,
-  UnexpectedError,
-} from '@ply/core';
+  type DatedRateLimitDecision,
+  type RateLimitRestamp,
+  type RestampingRateLimitStore,
+  validateRestamp,
+} from '../limiter/rate-limit-restamp.js';
 import { RedisAvailability, type RedisAvailabilityOptions } from './redis-availability.js';
 import {
   ACQUIRE_SCRIPT,
   ADJUST_SCRIPT,
   EXHAUST_SCRIPT,
+  RESTAMP_SCRIPT,
   SCRIPT_SHAS,
   sha1,
 } from './redis-rate-limit-scripts.js';
@@ -51,12 +52,12 @@ export interface RedisRateLimitStoreOptions extends RedisAvailabilityOptions {
  *
  * While Redis is unreachable, `onUnavailable` decides: `fail-closed` (default) makes
  * `acquire` reject with a `ConnectionError`, `fail-open` grants every request unrecorded;
- * `adjust` and `exhaust` are dropped (reported) under fail-open.
+ * `adjust`, `restamp` and `exhaust` are dropped (reported) under fail-open.
  *
  * `exhaust` takes epoch ms (the caller's clock); a caller whose clock is far from
  * Redis's drains for longer or shorter by the difference.
  */
-export class RedisRateLimitStore implements RateLimitStore {
+export class RedisRateLimitStore implements RestampingRateLimitStore {
   readonly #redis: RedisRateLimitClient;
   readonly #prefix: string;
   readonly #availability: RedisAvailability;
@@ -70,7 +71,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#availability = new RedisAvailability('RedisRateLimitStore', options);
   }
 
-  async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<RateLimitDecision> {
+  async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<DatedRateLimitDecision> {
     if (demands.length === 0) return { granted: true, remaining: {} };
     const keys: string[] = [];
     const args: (string | number)[] = [demands.length];
@@ -98,7 +99,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       demands.forEach((demand, i) => {
         remaining[demand.dimension] = Number(reply[i + 1]);
       });
-      return { granted: true, remaining };
+      return { granted: true, remaining, at: Number(reply[demands.length + 1]) };
     }
     const refused = demands[Number(reply[1]) - 1];
     if (!refused) throw unexpected('acquire', reply);
@@ -124,6 +125,29 @@ export class RedisRateLimitStore implements RateLimitStore {
       );
     } catch (error) {
       this.#availability.handle(error, 'adjust', key);
+    }
+  }
+
+  /** Dates part of a grant anew in one script (see `RateLimitRestamp`); answers Redis time. */
+  async restamp(key: string, restamps: readonly RateLimitRestamp[]): Promise<number> {
+    const moving = restamps.filter((restamp) => {
+      validateRestamp(restamp);
+      validateDimension(restamp.dimension, 'restamp');
+      return restamp.amount > 0 || restamp.replaces > 0;
+    });
+    if (moving.length === 0) return Date.now();
+    const keys: string[] = [];
+    const args: (string | number)[] = [moving.length];
+    for (const { dimension, amount, replaces, windowMs, recordedAt } of moving) {
+      keys.push(this.#log(key, dimension), this.#total(key, dimension));
+      args.push(String(amount), String(replaces), Math.ceil(windowMs), Math.floor(recordedAt));
+    }
+    keys.push(this.#seq(key));
+    try {
+      return Number(await this.#run(RESTAMP_SCRIPT, keys, args));
+    } catch (error) {
+      this.#availability.handle(error, 'restamp', key);
+      return Date.now();
     }
   }
 
@@ -175,8 +199,12 @@ function validateDemand(demand: RateLimitDemand): void {
   if (!(Number.isFinite(demand.windowMs) && demand.windowMs > 0)) {
     throw new RangeError(`acquire: ${demand.dimension} windowMs must be > 0`);
   }
-  if (demand.dimension.includes('}') || demand.dimension.includes('{')) {
-    throw new RangeError('acquire: a dimension may not contain braces');
+  validateDimension(demand.dimension, 'acquire');
+}
+
+function validateDimension(dimension: string, operation: string): void {
+  if (dimension.includes('}') || dimension.includes('{')) {
+    throw new RangeError(`${operation}: a dimension may not contain braces`);
   }
 }
 

@@ -1,0 +1,82 @@
+import { type ChatRequest, RateLimitWaitExceededError, wrapProvider } from '@ply/core';
+import { ManualClock } from '@ply/core/testing';
+import { createOpenAIProvider } from '@ply/provider-openai';
+import { type RunningSimulator, type StartSimulatorOptions, startSimulator } from '@ply/simulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimiter, type RateLimiterOptions } from '../limiter/limiter.js';
+import { MemoryRateLimitStore } from '../limiter/limiter-memory-store.js';
+import { rateLimit } from './limiter-middleware.js';
+
+const KEY = 'simulator';
+const WINDOW_MS = 60_000;
+
+const running: RunningSimulator[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((simulator) => simulator.close()));
+});
+
+/** The simulator on loopback, the OpenAI adapter, and `rateLimit` around it, on one clock. */
+async function stack(
+  limits: Omit<RateLimiterOptions, 'clock' | 'store'>,
+  simulatorOptions: StartSimulatorOptions = {},
+) {
+  const clock = new ManualClock(Date.UTC(2030, 0, 1));
+  const simulator = await startSimulator({ port: 0, clock, ...simulatorOptions });
+  running.push(simulator);
+  const store = new MemoryRateLimitStore({ clock });
+  const limiter = new RateLimiter({ ...limits, clock, store });
+  const openai = createOpenAIProvider({ apiKey: 'test-key', baseURL: simulator.url });
+  const provider = wrapProvider(openai, rateLimit(limiter, { key: () => KEY }));
+  return { clock, simulator, store, limiter, provider };
+}
+
+/** Moves the clock in steps until `done` settles: what the simulator paces waits on it. */
+async function driveUntil<T>(clock: ManualClock, done: Promise<T>, stepMs = 250): Promise<T> {
+  let finished = false;
+  const settled = done.finally(() => {
+    finished = true;
+  });
+  while (!finished) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (!finished) await clock.advance(stepMs);
+  }
+  return settled;
+}
+
+const ask = (content: string, extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
+
+describe('rateLimit() against the simulator: a stream counts from its first event', () => {
+  it('dates the permit when the answer began, not when it was granted nor when it ended', async () => {
+    const { clock, simulator, limiter, provider } = await stack(
+      { rpm: 1, tpm: Number.POSITIVE_INFINITY },
+      { pace: { tokenDelayMs: 1_000 } },
+    );
+    // The server takes 2 s to answer: the request is counted by then at the latest.
+    simulator.simulator.faults.enqueue([{ kind: 'slow-headers', ms: 2_000 }]);
+    const grantedAt = clock.now();
+    const seen = driveUntil(
+      clock,
+      (async () => {
+        let firstEventAt: number | undefined;
+        for await (const _ of provider.stream(ask('Tell me a long story.'))) {
+          firstEventAt ??= clock.now();
+        }
+        return { firstEventAt: firstEventAt as number, endedAt: clock.now() };
+      })(),
+    );
+    const { firstEventAt, endedAt } = await seen;
+    expect(endedAt - firstEventAt).toBeGreaterThan(5_000);
+    const refusal = await limiter.acquire({ key: KEY, tokens: 1, maxWaitMs: 0 }).catch((e) => e);
+    const now = clock.now();
+    expect(refusal).toBeInstanceOf(RateLimitWaitExceededError);
+    const { retryAfterMs } = refusal as RateLimitWaitExceededError;
+    // No sooner than a window after the headers came...
+    expect(retryAfterMs).toBeGreaterThanOrEqual(grantedAt + 2_000 + WINDOW_MS - now);
+    // ...and no later than a window after the first event reached the caller.
+    expect(retryAfterMs).toBeLessThanOrEqual(firstEventAt + WINDOW_MS - endedAt);
+  });
+});
