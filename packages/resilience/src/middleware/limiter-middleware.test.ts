@@ -1,4 +1,11 @@
-import { type ChatRequest, RateLimitWaitExceededError, wrapProvider } from '@ply/core';
+import {
+  AbortedError,
+  type ChatRequest,
+  type ChatStream,
+  RateLimitWaitExceededError,
+  StreamInterruptedError,
+  wrapProvider,
+} from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { type RunningSimulator, type StartSimulatorOptions, startSimulator } from '@ply/simulator';
@@ -80,3 +87,72 @@ describe('rateLimit() against the simulator: a stream counts from its first even
     expect(retryAfterMs).toBeLessThanOrEqual(firstEventAt + WINDOW_MS - endedAt);
   });
 });
+
+describe('rateLimit() against the simulator: a stream that ends early', () => {
+  /** Reads a stream until `deltas` text deltas arrived, then leaves it as `how` says. */
+  async function stopEarly(
+    stream: ChatStream,
+    how: 'break' | 'abort()' | 'signal',
+    controller: AbortController,
+    deltas: number,
+  ): Promise<void> {
+    let seen = 0;
+    try {
+      for await (const event of stream) {
+        if (event.type !== 'text-delta' || ++seen < deltas) continue;
+        if (how === 'break') break;
+        if (how === 'abort()') stream.abort();
+        else controller.abort();
+      }
+    } catch (error) {
+      if (!AbortedError.isInstance(error)) throw error;
+    }
+  }
+
+  it('gives back the reservation it did not use, however it ended', async () => {
+    // As in the issue: 99 streams with max_tokens 2000 stopped after about 5 tokens used to
+    // hold 99 × 2000 of 200,000 TPM for a minute, and the next call waited too long.
+    const { simulator, store, provider } = await stack({
+      rpm: 10_000,
+      tpm: 200_000,
+      maxWaitMs: 0,
+    });
+    const ways = ['break', 'abort()', 'signal', 'interrupted'] as const;
+    for (let i = 0; i < 99; i++) {
+      const how = ways[i % ways.length] as (typeof ways)[number];
+      const request = ask(`Tell me a long story, number ${i}.`, { maxOutputTokens: 2_000 });
+      if (how === 'interrupted') {
+        // The connection drops after a handful of chunks.
+        simulator.simulator.faults.enqueue([{ kind: 'reset-after-chunks', chunks: 6 }]);
+        const outcome = await drain(provider.stream(request));
+        expect(outcome.error).toBeInstanceOf(StreamInterruptedError);
+        continue;
+      }
+      const controller = new AbortController();
+      await stopEarly(provider.stream(request, { signal: controller.signal }), how, controller, 5);
+    }
+    // What is held is each prompt and the few tokens that came, not 99 × 2000.
+    expect(store.usage(KEY, 'tokens')).toBeLessThan(99 * 50);
+    const next = await provider.complete(ask('And now a normal call.', { maxOutputTokens: 2_000 }));
+    expect(next.text.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the reservation of a stream that failed before its first event', async () => {
+    const { simulator, store, provider } = await stack({ rpm: 10_000, tpm: 200_000 });
+    simulator.simulator.faults.enqueue([{ kind: 'server-error', status: 500 }]);
+    const outcome = await drain(provider.stream(ask('Hello?', { maxOutputTokens: 2_000 })));
+    expect(outcome.error).toMatchObject({ code: 'server_error' });
+    // Whether the server counted it is unknown: the reservation stands.
+    expect(store.usage(KEY, 'tokens')).toBeGreaterThan(2_000);
+  });
+});
+
+async function drain(stream: ChatStream): Promise<{ text: string; error?: unknown }> {
+  let text = '';
+  try {
+    for await (const event of stream) if (event.type === 'text-delta') text += event.delta;
+    return { text };
+  } catch (error) {
+    return { text, error };
+  }
+}

@@ -1,4 +1,5 @@
 import {
+  AbortedError,
   type CallOptions,
   type CallTarget,
   type ChatRequest,
@@ -6,11 +7,15 @@ import {
   ChatStream,
   type Middleware,
   type MiddlewareCall,
+  type PlyError,
   RateLimitError,
+  StreamInterruptedError,
+  type Usage,
 } from '@ply/core';
 import type { RateLimitAcquireOptions, RateLimiter, RateLimitPermit } from '../limiter/limiter.js';
 import { SETTLED } from '../settled.js';
 import { keepOutcome } from './store-errors.js';
+import { tokensSoFar } from './tokens-so-far.js';
 
 export interface RateLimitMiddlewareOptions {
   /** The bucket a call takes capacity from. Default: its endpoint (credential-free base URL). */
@@ -26,8 +31,9 @@ type Call = MiddlewareCall<ChatRequest, unknown>;
  * up to `maxWaitMs`) for capacity for its prompt, counted once per call and shared with
  * every layer that counts it, plus its maximum output. Once the server has answered (a
  * stream's first event, a result, an error) the permit counts from then, as the server
- * does from the request's arrival. After the call it reconciles with the real usage and
- * learns from the `x-ratelimit-*` headers; a 429 drains its dimension.
+ * does from the request's arrival. After the call it reconciles with the real usage (a
+ * stream that stopped early, with what it used so far) and learns from the
+ * `x-ratelimit-*` headers; a 429 drains its dimension.
  */
 export function rateLimit(
   limiter: RateLimiter,
@@ -71,6 +77,34 @@ export function rateLimit(
     return keepOutcome(bookkeeping, options.onStoreError);
   }
 
+  /**
+   * A stream that stopped after its answer began (an abort, a consumer that left, a
+   * dropped connection) holds what it used, not its worst case: the usage the server
+   * reported if it came, else its prompt and the output that arrived.
+   */
+  function endedEarly(
+    permit: RateLimitPermit,
+    call: Call,
+    error: PlyError,
+    usage: Usage | undefined,
+  ) {
+    if (usage !== undefined) return keepOutcome(permit.reconcile(usage), options.onStoreError);
+    const partial =
+      AbortedError.isInstance(error) || StreamInterruptedError.isInstance(error)
+        ? error.partial
+        : undefined;
+    if (partial === undefined) return failed(permit, call, error);
+    const { estimator } = limiter;
+    const used = tokensSoFar(
+      estimator,
+      call.request,
+      call.call.estimate(estimator),
+      permit.reservedTokens,
+      partial,
+    );
+    return keepOutcome(permit.reconcile(used), options.onStoreError);
+  }
+
   return {
     name: 'rate-limit',
     async complete(call) {
@@ -92,20 +126,23 @@ export function rateLimit(
           const permit = await acquire(call, signal);
           const attempt: CallOptions = { ...call.options, signal };
           let answered = false;
+          let usage: Usage | undefined;
           return call.next(call.request, attempt).observe({
-            // The first event came after the headers: the server has counted the call.
-            event: () => {
+            event: (event) => {
+              // The first event came after the headers: the server has counted the call.
               if (!answered) {
                 answered = true;
                 void keepOutcome(permit.restamp(), options.onStoreError);
               }
+              if (event.type === 'usage') usage = event.usage;
               return undefined;
             },
             result: async (result) => {
               await succeeded(permit, call, result);
               return undefined;
             },
-            error: (error) => failed(permit, call, error),
+            error: (error) =>
+              answered ? endedEarly(permit, call, error, usage) : failed(permit, call, error),
           });
         },
         { signal: call.options.signal },
