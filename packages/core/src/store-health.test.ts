@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { StoreHealth, storeHealthFor } from './index.js';
 import { ManualClock } from './testing/index.js';
@@ -50,6 +51,15 @@ describe('StoreHealth', () => {
     const client = {};
     expect(storeHealthFor(client)).toBe(storeHealthFor(client));
     expect(storeHealthFor(client)).not.toBe(storeHealthFor({}));
+  });
+
+  it("ends the outage when the client says it is ready again (ioredis's reconnect)", () => {
+    const client = new EventEmitter();
+    const health = storeHealthFor(client);
+    health.reportOutage();
+    expect(health.admits()).toBe(false);
+    client.emit('ready');
+    expect([health.down, health.admits()]).toEqual([false, true]);
   });
 
   it('refuses a retry interval that is not a number >= 0', () => {

@@ -67,15 +67,27 @@ export class StoreHealth {
 
 const healthByClient = new WeakMap<object, StoreHealth>();
 
+/** A client that says when its connection is (again) ready, as ioredis's clients do. */
+interface ReadyEmitter {
+  on(event: 'ready', listener: () => void): unknown;
+}
+
+function emitsReady(client: object): client is ReadyEmitter {
+  return typeof (client as Partial<ReadyEmitter>).on === 'function';
+}
+
 /**
  * The one `StoreHealth` of a client object (an ioredis connection, say): stores given the
  * same client share their verdict without being told to, whichever package they come from.
+ * A client that emits `ready` ends the outage when it has reconnected.
  */
 export function storeHealthFor(client: object): StoreHealth {
   let health = healthByClient.get(client);
   if (health === undefined) {
-    health = new StoreHealth();
-    healthByClient.set(client, health);
+    const created = new StoreHealth();
+    if (emitsReady(client)) client.on('ready', () => created.reportAnswer());
+    healthByClient.set(client, created);
+    health = created;
   }
   return health;
 }
