@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { StoreHealth } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
 import { REDIS_ANSWER_MS, startRedisServer } from '@ply/test-redis';
 import { sharedRedisServer } from '@ply/test-redis/vitest';
@@ -19,7 +20,10 @@ async function ready(redis: Redis) {
   if (redis.status !== 'ready') await once(redis, 'ready');
 }
 
-/** The same client without its events: only the store's own operations can retry. */
+/**
+ * The same client without its events: only the store's own operations can retry. Its
+ * health probes on every operation, so "the next operation" is the one that tries.
+ */
 function withoutEvents(redis: Redis): RedisScriptClient {
   return {
     get status() {
@@ -30,6 +34,8 @@ function withoutEvents(redis: Redis): RedisScriptClient {
   };
 }
 
+const probingEveryOperation = () => new StoreHealth({ retryAfterMs: 0 });
+
 describe('RedisBudgetStore: settlements kept while Redis is down', () => {
   it('records a kept settlement on its next operation once Redis is back, once', async () => {
     const server = await startRedisServer({ persistence: 'aof' });
@@ -39,6 +45,7 @@ describe('RedisBudgetStore: settlements kept while Redis is down', () => {
       const events: RedisBudgetStoreEvent[] = [];
       const store = new RedisBudgetStore({
         redis: withoutEvents(redis),
+        health: probingEveryOperation(),
         prefix: freshPrefix(),
         timeoutMs: REDIS_ANSWER_MS,
         onEvent: (event) => events.push(event),
@@ -71,6 +78,7 @@ describe('RedisBudgetStore: settlements kept while Redis is down', () => {
     await ready(redis);
     const store = new RedisBudgetStore({
       redis: withoutEvents(redis),
+      health: probingEveryOperation(),
       prefix: freshPrefix(),
       timeoutMs: 200,
     });

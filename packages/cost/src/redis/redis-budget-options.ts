@@ -1,4 +1,4 @@
-import { type Clock, ConfigurationError } from '@ply/core';
+import { type Clock, ConfigurationError, type StoreHealth, storeHealthFor } from '@ply/core';
 import type { RedisBudgetStoreEvent } from './redis-budget-events.js';
 import type { RedisScriptClient } from './redis-script-runner.js';
 
@@ -12,7 +12,11 @@ export interface RedisUnavailableInfo {
 
 export interface RedisBudgetStoreOptions {
   redis: RedisScriptClient;
-  /** Prefix of every key. Default `ply:budget:`. On a cluster use a hash tag: `{budget}:`. */
+  /**
+   * Prefix of every key. Default `{ply:budget}:`. Its hash tag (`{...}`) keeps every key of
+   * the budget in one cluster slot, as scripts that touch several scopes need on a Redis
+   * Cluster; on a cluster client a prefix without one is refused.
+   */
   prefix?: string;
   /**
    * How long a reservation holds its money without being settled or released, so a
@@ -43,6 +47,12 @@ export interface RedisBudgetStoreOptions {
   /** Longest wait for one Redis answer before Redis counts as unavailable. Default 2000. */
   timeoutMs?: number;
   /**
+   * The verdict on whether Redis answers, shared with the other stores on it, so a call in
+   * an outage waits out one timeout rather than one per store. Default
+   * `storeHealthFor(redis)`: every store given the same client shares one.
+   */
+  health?: StoreHealth;
+  /**
    * The time that decides reservation deadlines and rolling windows. Default: Redis's own
    * clock (`TIME`), which every process shares. Tests pass a `ManualClock`.
    */
@@ -61,6 +71,7 @@ export interface RedisBudgetSettings {
   failOpen: boolean;
   onDataLoss: 'refuse' | 'reset';
   timeoutMs: number;
+  health: StoreHealth;
   clock: Clock | undefined;
   onFailOpen: ((info: RedisUnavailableInfo) => void) | undefined;
   onEvent: ((event: RedisBudgetStoreEvent) => void) | undefined;
@@ -92,15 +103,33 @@ export function redisBudgetSettings(options: RedisBudgetStoreOptions): RedisBudg
       `RedisBudgetStore: \`onDataLoss\` must be 'refuse' or 'reset', got ${String(onDataLoss)}`,
     );
   }
+  const prefix = options.prefix ?? '{ply:budget}:';
+  if (typeof prefix !== 'string') {
+    throw new ConfigurationError('RedisBudgetStore: `prefix` must be a string');
+  }
+  if (options.redis.isCluster === true && !hasHashTag(prefix)) {
+    throw new ConfigurationError(
+      `RedisBudgetStore: \`prefix\` must hold a hash tag on a Redis Cluster, such as '{budget}:', so every budget key lives in one slot; got '${prefix}'`,
+    );
+  }
   return {
     redis: options.redis,
-    prefix: options.prefix ?? 'ply:budget:',
+    prefix,
     ttlMs: ttl,
     failOpen: mode === 'fail-open',
     onDataLoss,
     timeoutMs: timeout,
+    health: options.health ?? storeHealthFor(options.redis),
     clock: options.clock,
     onFailOpen: options.onFailOpen,
     onEvent: options.onEvent,
   };
+}
+
+/** Whether Redis Cluster would hash `key` by a tag: the first `{`, then a `}` after it with something between. */
+function hasHashTag(key: string): boolean {
+  const open = key.indexOf('{');
+  if (open === -1) return false;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1;
 }

@@ -24,8 +24,8 @@ import { createHash } from 'node:crypto';
  * integer strings, so `HINCRBY` keeps sums exact.
  *
  * `settle` and `release` only know a reservation id, so they reach the scope keys named
- * in its record: fine on a single Redis; on a cluster, put a hash tag in the prefix
- * (`{budgets}:`) so every key lives in one slot.
+ * in its record, and a reservation spans several scopes: every key must live in one
+ * cluster slot, which the prefix's hash tag (default `{ply:budget}:`) ensures.
  *
  * `P generation` marks the key space: a random id written by the first script that finds
  * it missing, never expiring. Every script gets it as KEYS[1] and, as ARGV[1..3], the

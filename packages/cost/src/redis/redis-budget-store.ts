@@ -358,10 +358,11 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     keys: string[],
     args: (string | number)[],
   ): Promise<Answer> {
-    const { redis, timeoutMs } = this.#settings;
+    const { redis, health, timeoutMs } = this.#settings;
     const generation = this.#generation;
     const reply = await runScript(
       redis,
+      health,
       timeoutMs,
       script,
       [generation.marker, ...keys],

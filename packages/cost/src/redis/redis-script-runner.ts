@@ -1,4 +1,4 @@
-import { ConnectionError, UnexpectedError } from '@ply/core';
+import { ConnectionError, type StoreHealth, UnexpectedError } from '@ply/core';
 import { sha1 } from './redis-budget-scripts.js';
 
 /**
@@ -10,6 +10,8 @@ export interface RedisScriptClient {
   readonly status: string;
   evalsha(sha1: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
   eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+  /** True on an ioredis `Cluster`. */
+  readonly isCluster?: boolean;
   /** ioredis's event: when present, kept settlements are recorded as soon as it is `ready`. */
   once?(event: 'ready', listener: () => void): unknown;
 }
@@ -34,16 +36,23 @@ export class RedisUnavailable extends Error {
 
 /**
  * Runs a script, bounded by `timeoutMs`. Connection trouble becomes `RedisUnavailable`;
- * a script error (a bug, not an outage) becomes an `UnexpectedError`.
+ * a script error (a bug, not an outage) becomes an `UnexpectedError`. `health` is shared
+ * with the other stores on the client: while it believes Redis is down the script is not
+ * sent, so a call in an outage waits out one timeout, not one per store.
  */
 export async function runScript(
   redis: RedisScriptClient,
+  health: StoreHealth,
   timeoutMs: number,
   script: string,
   keys: string[],
   args: (string | number)[],
 ): Promise<unknown> {
+  if (!health.admits()) {
+    throw new RedisUnavailable('Redis did not answer moments ago', { sent: false });
+  }
   if (DOWN_STATUSES.has(redis.status)) {
+    health.reportOutage();
     throw new RedisUnavailable(`the client is ${redis.status}`, { sent: false });
   }
   const call = evaluate(redis, script, keys, args);
@@ -56,14 +65,18 @@ export async function runScript(
     );
   });
   try {
-    return await Promise.race([call, timeout]);
+    const reply = await Promise.race([call, timeout]);
+    health.reportAnswer();
+    return reply;
   } catch (error) {
-    if (error instanceof RedisUnavailable) throw error;
     if (isScriptError(error)) {
+      health.reportAnswer();
       throw new UnexpectedError(`RedisBudgetStore: a budget script failed: ${messageOf(error)}`, {
         cause: error,
       });
     }
+    health.reportOutage();
+    if (error instanceof RedisUnavailable) throw error;
     throw new RedisUnavailable(messageOf(error), { cause: error, sent: true });
   } finally {
     clearTimeout(timer);

@@ -2,17 +2,20 @@
 // several times). It runs the BUILT package, as a separate deployment would: build first.
 //
 //   node budget-worker.mjs <json options>
-//   options: { port, prefix, worker, processes, attempts, concurrency, amount, limits }
+//   options: { port | cluster, prefix, worker, processes, attempts, concurrency, amount, limits }
+//   (cluster: the start-up nodes of a Redis Cluster, [{ host, port }], instead of a port)
 //
 // It makes `attempts` reservations through a BudgetManager on a shared RedisBudgetStore,
 // `concurrency` at a time, settles each granted one at `amount`, and prints one JSON line:
 // { granted, refused }.
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { BudgetManager } from '../../dist/budgets/index.js';
 import { RedisBudgetStore } from '../../dist/redis/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
-const redis = new Redis({ host: '127.0.0.1', port: options.port, maxRetriesPerRequest: 1 });
+const redis = options.cluster
+  ? new Cluster(options.cluster, { redisOptions: { maxRetriesPerRequest: 1 } })
+  : new Redis({ host: '127.0.0.1', port: options.port, maxRetriesPerRequest: 1 });
 const manager = new BudgetManager({
   limits: options.limits,
   // A loaded machine can starve Redis for seconds: this test is about the limit, not speed.
