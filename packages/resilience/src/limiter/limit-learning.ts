@@ -1,4 +1,5 @@
 import { RateLimitError, type RateLimitSnapshot } from '@ply/core';
+import { rateLimitedDimension } from '../rate-limited-dimension.js';
 import type { ResilienceEvent } from '../resilience-event.js';
 import { RATE_LIMIT_WINDOWS, type RateLimitDimension } from './limiter-config.js';
 import type { KeyState, LimiterState } from './limiter-state.js';
@@ -19,15 +20,22 @@ export class LimitLearning {
     this.#kick = kick;
   }
 
-  /** Learns from a response's rate-limit snapshot; undefined when done at once. */
-  observe(key: string, snapshot: RateLimitSnapshot): Promise<void> | undefined {
+  /**
+   * Learns from a response's rate-limit snapshot; undefined when done at once. A dimension
+   * at zero is drained until its reset, or `maxDrainMs` if sooner.
+   */
+  observe(
+    key: string,
+    snapshot: RateLimitSnapshot,
+    maxDrainMs = Number.POSITIVE_INFINITY,
+  ): Promise<void> | undefined {
     const state = this.#limiter.state(key);
     let pending: Promise<void> | undefined;
     try {
-      const requests = this.#learn(state, 'requests', snapshot);
+      const requests = this.#learn(state, 'requests', snapshot, maxDrainMs);
       pending = requests
-        ? requests.then(() => this.#learn(state, 'tokens', snapshot))
-        : this.#learn(state, 'tokens', snapshot);
+        ? requests.then(() => this.#learn(state, 'tokens', snapshot, maxDrainMs))
+        : this.#learn(state, 'tokens', snapshot, maxDrainMs);
     } catch (error) {
       this.#done(state);
       throw error;
@@ -52,21 +60,21 @@ export class LimitLearning {
   }
 
   /**
-   * Learns from a `RateLimitError` (a 429): its snapshot, then drains the dimension it
-   * names as empty (tokens or requests) until the reset; without one, drains requests for
+   * Learns from a `RateLimitError` (a 429): its snapshot, then drains the limit it says ran
+   * out for as long as it asks. What it asks is its explicit `Retry-After`, else the reset
+   * of the limit it names; no drain this 429 causes lasts longer, even one the snapshot
+   * reports at zero with a later reset. A 429 that names no limit drains the one its
+   * snapshot reports at zero (tokens first) until its reset, or requests for
    * `retryAfterMs`. Other errors are ignored.
    */
   async observeError(key: string, error: unknown): Promise<void> {
     if (!RateLimitError.isInstance(error)) return;
     const snapshot = error.rateLimit;
-    if (snapshot) await this.observe(key, snapshot);
-    if (snapshot?.remainingTokens === 0 && snapshot.resetTokensMs !== undefined) {
-      await this.exhausted(key, 'tokens', snapshot.resetTokensMs);
-    } else if (snapshot?.remainingRequests === 0 && snapshot.resetRequestsMs !== undefined) {
-      await this.exhausted(key, 'requests', snapshot.resetRequestsMs);
-    } else if (error.retryAfterMs !== undefined) {
-      await this.exhausted(key, 'requests', error.retryAfterMs);
-    }
+    const named = rateLimitedDimension(error);
+    const asked = nonNegative(error.retryAfterMs) ?? (named && resetOf(snapshot, named));
+    if (snapshot) await this.observe(key, snapshot, asked);
+    const drain = named ? { dimension: named, ms: asked } : unnamedDrain(snapshot, asked);
+    if (drain?.ms !== undefined) await this.exhausted(key, drain.dimension, drain.ms);
   }
 
   /** What was learned may free capacity, and a key that holds nothing is forgotten. */
@@ -80,6 +88,7 @@ export class LimitLearning {
     state: KeyState,
     dimension: 'requests' | 'tokens',
     snapshot: RateLimitSnapshot,
+    maxDrainMs: number,
   ): Promise<void> | undefined {
     const { key } = state;
     const requests = dimension === 'requests';
@@ -101,7 +110,7 @@ export class LimitLearning {
     if (remaining === 0) {
       // Resets are read only when a dimension ran out: parsing them costs.
       const resetMs = requests ? snapshot.resetRequestsMs : snapshot.resetTokensMs;
-      const reset = resetMs !== undefined && resetMs > 0 ? resetMs : windowMs;
+      const reset = Math.min(resetMs !== undefined && resetMs > 0 ? resetMs : windowMs, maxDrainMs);
       const exhausting = this.#limiter.exhaust(
         key,
         dimension,
@@ -155,4 +164,36 @@ interface Lesson {
   dimension: 'requests' | 'tokens';
   limit: number | undefined;
   remaining: number | undefined;
+}
+
+function nonNegative(ms: number | undefined): number | undefined {
+  return ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+/** The snapshot's reset of a per-minute dimension. */
+function resetOf(
+  snapshot: RateLimitSnapshot | undefined,
+  dimension: RateLimitDimension,
+): number | undefined {
+  if (dimension === 'requests') return nonNegative(snapshot?.resetRequestsMs);
+  if (dimension === 'tokens') return nonNegative(snapshot?.resetTokensMs);
+  return undefined;
+}
+
+/** A 429 that names no limit: the one its snapshot reports at zero, else requests. */
+function unnamedDrain(
+  snapshot: RateLimitSnapshot | undefined,
+  asked: number | undefined,
+): { dimension: RateLimitDimension; ms: number | undefined } | undefined {
+  const bounded = (ms: number | undefined) =>
+    ms === undefined || asked === undefined ? (ms ?? asked) : Math.min(ms, asked);
+  const tokensReset = resetOf(snapshot, 'tokens');
+  if (snapshot?.remainingTokens === 0 && tokensReset !== undefined) {
+    return { dimension: 'tokens', ms: bounded(tokensReset) };
+  }
+  const requestsReset = resetOf(snapshot, 'requests');
+  if (snapshot?.remainingRequests === 0 && requestsReset !== undefined) {
+    return { dimension: 'requests', ms: bounded(requestsReset) };
+  }
+  return { dimension: 'requests', ms: asked };
 }

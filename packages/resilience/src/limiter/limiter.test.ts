@@ -603,7 +603,6 @@ describe('RateLimiter: learning from the server', () => {
     const { clock, limiter } = setup({ rpm: 100, tpm: 10_000 });
     const error = new RateLimitError('Rate limit reached for tokens', {
       status: 429,
-      retryAfterMs: 3_000,
       rateLimit: { limitTokens: 8000, remainingTokens: 0, resetTokensMs: 7_000 },
     });
     await limiter.observeError(K, error);
@@ -613,12 +612,57 @@ describe('RateLimiter: learning from the server', () => {
     });
     await limiter.observeError(K, new Error('not a rate limit'));
     await clock.advance(7_000);
-    (await limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).release();
+    await (await limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).release();
 
     await limiter.observeError('bare', new RateLimitError('429', { retryAfterMs: 3_000 }));
     await expect(
       limiter.acquire({ key: 'bare', tokens: 1, maxWaitMs: 2_000 }),
     ).rejects.toMatchObject({ retryAfterMs: 3_000 });
+  });
+
+  it('drains the limit a 429 names, for no longer than its Retry-After', async () => {
+    const { clock, limiter, events } = setup({ rpm: 100, tpm: 10_000 });
+    // The message names the limit (for an adapter that does not fill `dimension`).
+    const error = new RateLimitError(
+      'openai 429 rate_limit_exceeded: Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 100, Used 100, Requested 1.',
+      {
+        status: 429,
+        retryAfterMs: 1_000,
+        rateLimit: {
+          remainingRequests: 0,
+          resetRequestsMs: 1_000,
+          remainingTokens: 0,
+          resetTokensMs: 360_000,
+        },
+      },
+    );
+    await limiter.observeError(K, error);
+    expect(events.filter((event) => event.type === 'limiter-learned').at(-1)).toMatchObject({
+      dimension: 'requests',
+      remaining: 0,
+    });
+    await expect(limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).rejects.toMatchObject({
+      retryAfterMs: 1_000,
+    });
+    await clock.advance(1_000);
+    await (await limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).release();
+
+    // Named in the field, without Retry-After: the reset of the limit it names bounds all.
+    const tokens = new RateLimitError('429', {
+      dimension: 'tokens',
+      rateLimit: {
+        remainingTokens: 0,
+        resetTokensMs: 2_000,
+        remainingRequests: 0,
+        resetRequestsMs: 50_000,
+      },
+    });
+    await limiter.observeError(K, tokens);
+    await expect(limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).rejects.toMatchObject({
+      retryAfterMs: 2_000,
+    });
+    await clock.advance(2_000);
+    await (await limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).release();
   });
 });
 

@@ -119,9 +119,10 @@ export class RateLimiter {
   }
 
   /**
-   * Learns from a `RateLimitError` (a 429): its snapshot, then drains the dimension it
-   * names as empty (tokens or requests) until the reset; without one, drains requests for
-   * `retryAfterMs`. Other errors are ignored.
+   * Learns from a `RateLimitError` (a 429): its snapshot, then drains the limit it says ran
+   * out (its `dimension`, or the limit its message names) for as long as it asks, its
+   * `retryAfterMs` or else that limit's reset; no drain it causes lasts longer. Other
+   * errors are ignored.
    */
   observeError(key: string, error: unknown): Promise<void> {
     return this.#learning.observeError(key, error);

@@ -1,7 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AbortedError,
   type ChatRequest,
   type ChatStream,
+  RateLimitError,
   RateLimitWaitExceededError,
   StreamInterruptedError,
   wrapProvider,
@@ -156,3 +159,57 @@ async function drain(stream: ChatStream): Promise<{ text: string; error?: unknow
     return { text, error };
   }
 }
+
+describe('rateLimit(): a 429 blocks what it names, no longer than it asks', () => {
+  // The 429 the issue's probe got, served as it came: the body says the request limit ran
+  // out and Retry-After asks for 1 s, while x-ratelimit-reset-tokens says 6m0s. (The
+  // simulator's own 429s reset both dimensions together, so it cannot send this one.)
+  const body = {
+    error: {
+      message:
+        'Rate limit reached for gpt-4o-mini in organization org-test on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 1s.',
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    },
+  };
+  const headers = {
+    'content-type': 'application/json',
+    'retry-after': '1',
+    'x-ratelimit-limit-requests': '3',
+    'x-ratelimit-remaining-requests': '0',
+    'x-ratelimit-reset-requests': '1s',
+    'x-ratelimit-limit-tokens': '40000',
+    'x-ratelimit-remaining-tokens': '0',
+    'x-ratelimit-reset-tokens': '6m0s',
+  };
+
+  it('drains the requests it names for the 1 s it asks, not the tokens for 6 minutes', async () => {
+    const server = createServer((_, response) => {
+      response.writeHead(429, headers).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const clock = new ManualClock(Date.UTC(2030, 0, 1));
+      const limiter = new RateLimiter({ rpm: 3, tpm: 40_000, clock });
+      const openai = createOpenAIProvider({
+        apiKey: 'test-key',
+        baseURL: `http://127.0.0.1:${port}/v1`,
+      });
+      const provider = wrapProvider(openai, rateLimit(limiter, { key: () => KEY }));
+      const refused = await provider.complete(ask('Hello?')).catch((error) => error);
+      expect(refused).toBeInstanceOf(RateLimitError);
+      // Within the second it asked for, nothing is granted...
+      await expect(limiter.acquire({ key: KEY, tokens: 10, maxWaitMs: 0 })).rejects.toMatchObject({
+        retryAfterMs: 1_000,
+      });
+      // ...and once it passed, the limiter grants again: tokens were never the limit hit.
+      await clock.advance(1_000);
+      const permit = await limiter.acquire({ key: KEY, tokens: 10, maxWaitMs: 0 });
+      await permit.release();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -38,6 +38,23 @@ describe('serverRetryHint', () => {
     expect(serverRetryHint(requests)).toBe(20);
   });
 
+  it('uses the reset of the limit the 429 names, when both dimensions read zero', () => {
+    const rateLimit = {
+      remainingRequests: 0,
+      resetRequestsMs: 1_000,
+      remainingTokens: 0,
+      resetTokensMs: 360_000,
+    };
+    expect(serverRetryHint(new RateLimitError('429', { dimension: 'requests', rateLimit }))).toBe(
+      1_000,
+    );
+    const message =
+      'openai 429 rate_limit_exceeded: Rate limit reached for gpt-4o-mini on tokens per min (TPM): Limit 10, Used 10, Requested 5.';
+    expect(serverRetryHint(new RateLimitError(message, { rateLimit }))).toBe(360_000);
+    const requests = message.replace('tokens per min (TPM)', 'requests per min (RPM)');
+    expect(serverRetryHint(new RateLimitError(requests, { rateLimit }))).toBe(1_000);
+  });
+
   it('takes the longer reset when it cannot tell which dimension ran out', () => {
     const error = new RateLimitError('429', {
       rateLimit: { resetRequestsMs: 20, resetTokensMs: 8_640 },
