@@ -22,6 +22,21 @@ export interface ChaosOptions {
    * 1 keeps `CHAOS_TIMEOUTS` as they are.
    */
   timeScale: number;
+  /**
+   * Keeps the budget, the limiter and the breaker in one Redis that is killed (SIGKILL)
+   * and restarted while the soak runs. Without it every store is in memory.
+   */
+  redis?: RedisChaos;
+}
+
+/** Redis outages during a soak. */
+export interface RedisChaos {
+  /** What Redis keeps across a restart: `aof` everything it acknowledged, `none` nothing. */
+  persistence: 'none' | 'aof';
+  /** How long Redis runs between kills. */
+  upMs: number;
+  /** How long it stays dead before it is restarted. */
+  downMs: number;
 }
 
 /**
@@ -102,6 +117,7 @@ export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
     faultRates: options.faultRates ?? DEFAULT_FAULT_RATES,
     rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
     timeScale: options.timeScale ?? 1,
+    ...(options.redis ? { redis: options.redis } : {}),
   };
   const positiveInteger = (field: string, value: number) => {
     if (!Number.isSafeInteger(value) || value <= 0) {
@@ -116,6 +132,15 @@ export function chaosOptions(options: Partial<ChaosOptions>): ChaosOptions {
     throw new ConfigurationError(
       `chaos: timeScale must be a number >= 1, got ${resolved.timeScale}`,
     );
+  }
+  if (resolved.redis) {
+    positiveInteger('redis.upMs', resolved.redis.upMs);
+    positiveInteger('redis.downMs', resolved.redis.downMs);
+    if (resolved.redis.persistence !== 'none' && resolved.redis.persistence !== 'aof') {
+      throw new ConfigurationError(
+        `chaos: redis.persistence must be 'none' or 'aof', got ${String(resolved.redis.persistence)}`,
+      );
+    }
   }
   if (!Number.isSafeInteger(resolved.seed)) {
     throw new ConfigurationError(`chaos: seed must be an integer, got ${resolved.seed}`);

@@ -19,6 +19,7 @@ const { values } = parseArgs({
     streams: { type: 'string' },
     rpm: { type: 'string' },
     tpm: { type: 'string' },
+    redis: { type: 'string' },
   },
 });
 
@@ -30,6 +31,14 @@ function durationMs(text: string | undefined): number | undefined {
   if (ms === undefined)
     throw new ConfigurationError(`chaos: --duration must be like 90s or 10m, got ${text}`);
   return ms;
+}
+
+function redisChaos(persistence: string | undefined) {
+  if (persistence === undefined) return undefined;
+  if (persistence !== 'aof' && persistence !== 'none') {
+    throw new ConfigurationError(`chaos: --redis must be aof or none, got ${persistence}`);
+  }
+  return { persistence, upMs: 5_000, downMs: 1_000 } as const;
 }
 
 const options = chaosOptions({
@@ -44,6 +53,7 @@ const options = chaosOptions({
           tpm: number(values.tpm) ?? DEFAULT_RATE_LIMITS.tpm,
         }
       : undefined,
+  redis: redisChaos(values.redis),
 });
 const { record, wallMs } = await runSoak(options);
 const invariants = checkInvariants(record);

@@ -231,6 +231,18 @@ describe('checkInvariants', () => {
     }
   });
 
+  it("catches a ledger above the run's total budget, and a settlement never recorded", () => {
+    const overspent = cleanRecord();
+    overspent.totalBudget = 15; // the clean ledger holds 16
+    expect(broken(overspent)).toEqual(["the run's total budget never overspent, by the ledger"]);
+    const withinTotal = cleanRecord();
+    withinTotal.totalBudget = 16;
+    expect(broken(withinTotal)).toEqual([]);
+    const kept = cleanRecord();
+    kept.redis = { persistence: 'none', kills: 2, budgetDataLosses: 1, settlementsStillKept: 1 };
+    expect(broken(kept)).toEqual(['every settlement recorded once Redis is back']);
+  });
+
   it('catches a ledger entry the simulator never billed, and one recorded twice', () => {
     const foreign = cleanRecord();
     foreign.ledger.push(recorded('req_unknown'));

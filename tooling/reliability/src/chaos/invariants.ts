@@ -150,6 +150,28 @@ export function checkInvariants(record: SoakRecord): InvariantResult[] {
     ),
   );
 
+  if (record.totalBudget !== undefined) {
+    const total = record.totalBudget;
+    const spent = ledger.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
+    results.push(
+      result(
+        "the run's total budget never overspent, by the ledger",
+        spent <= total + 1e-9 ? [] : [`$${spent} recorded against a total of $${total}`],
+        `$${spent.toFixed(6)} of $${total.toFixed(6)}`,
+      ),
+    );
+  }
+  if (record.redis !== undefined) {
+    const kept = record.redis.settlementsStillKept;
+    results.push(
+      result(
+        'every settlement recorded once Redis is back',
+        kept === 0 ? [] : [`${kept} settlements still kept in memory`],
+        `Redis killed ${record.redis.kills} times; none left unrecorded`,
+      ),
+    );
+  }
+
   const held = record.budgetAfterRun
     .filter((row) => row.spent > 0)
     .map((row) => `${row.scope}: ${row.spent} still held`);

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { type ChatResult, createUsage, PlyError } from '@ply/core';
 import { calculateCost } from '@ply/cost';
 import type { LoggedRequest } from '@ply/simulator';
@@ -73,14 +73,27 @@ function watched(stack: ChaosStack, call: PlannedCall): Promise<CallRecord> {
   return Promise.race([runCall(stack, call), hung]).finally(() => clearTimeout(timer));
 }
 
-/** Samples every budget scope while the soak runs: spent plus reserved against the limit. */
+/**
+ * Samples every budget scope while the soak runs: spent plus reserved against the limit.
+ * While Redis is down (or has lost its data) the budget cannot be read: those samples
+ * are counted as missed.
+ */
 function watchBudget(stack: ChaosStack) {
   const breaches: BudgetBreach[] = [];
   let samples = 0;
+  let missed = 0;
   let sampling = Promise.resolve();
   const timer = setInterval(() => {
     sampling = sampling.then(async () => {
-      for (const row of await stack.budget.status()) {
+      let rows: Awaited<ReturnType<typeof stack.budget.status>>;
+      try {
+        rows = await stack.budget.status();
+      } catch (error) {
+        if (stack.stores.outages === undefined) throw error;
+        missed++;
+        return;
+      }
+      for (const row of rows) {
         if (row.spent > row.limit) {
           breaches.push({ scope: row.scope, spent: row.spent, limit: row.limit });
         }
@@ -92,7 +105,7 @@ function watchBudget(stack: ChaosStack) {
     async stop() {
       clearInterval(timer);
       await sampling;
-      return { breaches, samples };
+      return { breaches, samples, missed };
     },
   };
 }
@@ -120,6 +133,7 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
   const nextCall = createWorkload(options.seed, options.streamShare);
   const calls: CallRecord[] = [];
   const budgetWatch = watchBudget(stack);
+  stack.stores.outages?.start();
   const started = performance.now();
   const endsAt = started + options.durationMs;
   try {
@@ -131,12 +145,19 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         calls.push(call);
         if (call.code !== undefined && REFUSALS.has(call.code) && call.retryAfterMs !== undefined) {
           await sleep(Math.max(0, Math.min(call.retryAfterMs, endsAt - performance.now())));
+        } else if (call.outcome === 'failed') {
+          // A call refused at once (a store's Redis is down) settles without I/O: let
+          // timers and sockets run before the next, or the callers starve the process.
+          await setImmediate();
         }
       }
     };
     await Promise.all(Array.from({ length: options.concurrency }, caller));
     const wallMs = performance.now() - started;
+    const redisKills = await stack.stores.endOutages();
     const budget = await budgetWatch.stop();
+    // An operator told of a data loss goes on from what Redis holds, once the run is over.
+    stack.stores.budget?.acknowledgeDataLoss();
     const budgetAfterRun = await stack.budgetAfterWindow();
     const retriesScheduled = stack.events.filter(
       (event) => event.type === 'retry-scheduled',
@@ -150,6 +171,18 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
         billedCost,
         budgetBreaches: budget.breaches,
         budgetSamples: budget.samples,
+        budgetSamplesMissed: budget.missed,
+        ...(stack.totalBudget === undefined ? {} : { totalBudget: stack.totalBudget }),
+        ...(redisKills === undefined || !options.redis
+          ? {}
+          : {
+              redis: {
+                persistence: options.redis.persistence,
+                kills: redisKills,
+                budgetDataLosses: stack.stores.budgetDataLosses,
+                settlementsStillKept: stack.stores.budget?.keptSettlements ?? 0,
+              },
+            }),
         budgetAfterRun,
         retriesScheduled,
         maxAttempts: MAX_ATTEMPTS,
@@ -160,6 +193,7 @@ export async function runSoak(options: ChaosOptions): Promise<SoakRun> {
       },
     };
   } finally {
+    await stack.stores.outages?.stop();
     await budgetWatch.stop();
     await stack.close();
     process.off('unhandledRejection', onUnhandled);

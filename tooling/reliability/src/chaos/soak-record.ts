@@ -42,6 +42,12 @@ export interface SoakRecord {
   budgetBreaches: BudgetBreach[];
   /** Times the budget was sampled; zero would make "never overspent" vacuous. */
   budgetSamples: number;
+  /** Samples that could not read the budget: Redis was down or had lost its data. */
+  budgetSamplesMissed?: number;
+  /** The run's `total` budget (with Redis): the ledger's whole cost must stay within it. */
+  totalBudget?: number;
+  /** What Redis went through, when the soak ran its stores on Redis. */
+  redis?: RedisRecord;
   /** Every budget scope after the run, once its rolling window passed: reservations left. */
   budgetAfterRun: { scope: string; spent: number }[];
   retriesScheduled: number;
@@ -53,4 +59,14 @@ export interface SoakRecord {
   /** Slack allowed between a breaker decision and its event's stamp. */
   stampSlackMs: number;
   unhandledRejections: string[];
+}
+
+export interface RedisRecord {
+  persistence: 'none' | 'aof';
+  /** Times Redis was killed and restarted. */
+  kills: number;
+  /** Times the budget store found Redis had come back without its data. */
+  budgetDataLosses: number;
+  /** Settlements the budget store still keeps, unrecorded, once Redis is back for good. */
+  settlementsStillKept: number;
 }

@@ -18,6 +18,17 @@ function countBy<T>(
 const rows = (counts: Map<string, number>) =>
   [...counts].map(([name, count]) => `| ${name} | ${count.toLocaleString('en')} |`);
 
+function redisLines(record: SoakRecord): string[] {
+  const redis = record.redis;
+  if (!redis) return [];
+  return [
+    `Budget, limiter and breaker in one Redis (persistence: ${redis.persistence}), killed and restarted ${redis.kills} times; ` +
+      `the budget store found its data lost ${redis.budgetDataLosses} times; ` +
+      `${record.budgetSamplesMissed ?? 0} budget samples missed while it could not be read.`,
+    '',
+  ];
+}
+
 /** The soak's table, in Markdown: calls by outcome and typed code, faults met, invariants. */
 export function soakReport(
   options: ChaosOptions,
@@ -32,6 +43,7 @@ export function soakReport(
   const lines = [
     `## Chaos soak: ${(wallMs / 1000).toFixed(1)} s, concurrency ${options.concurrency}, seed ${options.seed}${options.timeScale === 1 ? '' : `, real-time limits stretched ${options.timeScale.toFixed(1)}x for a loaded machine`}`,
     '',
+    ...redisLines(record),
     `Simulator limits ${options.rateLimits.rpm.toLocaleString('en')} RPM and ${options.rateLimits.tpm.toLocaleString('en')} TPM (ply's limiter at ${Math.round(LIMITER_SHARE * 100)}%); ${Math.round(options.streamShare * 100)}% of calls stream.`,
     '',
     '| calls | count |',
