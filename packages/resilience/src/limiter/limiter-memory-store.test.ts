@@ -27,7 +27,7 @@ describe('MemoryRateLimitStore', () => {
     });
   });
 
-  it('is all or nothing and names the first dimension short, with the longest wait', async () => {
+  it('is all or nothing and names the dimension short longest, with its wait', async () => {
     const clock = new ManualClock(0);
     const store = new MemoryRateLimitStore({ clock });
     await store.acquire('k', [requests(1), tokens(10, 100)]);
@@ -35,7 +35,7 @@ describe('MemoryRateLimitStore', () => {
     await store.acquire('k', [tokens(80, 100)]);
     const decision = await store.acquire('k', [requests(1), tokens(30, 100)]);
     // Requests free up at 60 s (50 s from now); tokens need the 80 to leave (at 70 s).
-    expect(decision).toEqual({ granted: false, dimension: 'requests', retryAfterMs: 60_000 });
+    expect(decision).toEqual({ granted: false, dimension: 'tokens', retryAfterMs: 60_000 });
     expect(store.usage('k', 'tokens')).toBe(90);
     expect(store.usage('k', 'requests')).toBe(1);
   });

@@ -81,9 +81,10 @@ export class MemoryRateLimitStore implements RestampingRateLimitStore {
     for (const demand of demands) {
       const log = this.#log(key, demand.dimension, demand.windowMs, now, false);
       const wait = log ? waitFor(log, demand, now) : demand.amount > demand.limit ? Infinity : 0;
-      if (wait > 0) {
-        refused ??= demand.dimension;
-        retryAfterMs = Math.max(retryAfterMs, wait);
+      // The refusal names the dimension that holds the call longest.
+      if (wait > 0 && (refused === undefined || wait > retryAfterMs)) {
+        refused = demand.dimension;
+        retryAfterMs = wait;
       }
     }
     if (refused !== undefined) {

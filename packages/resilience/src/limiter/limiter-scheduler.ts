@@ -4,7 +4,7 @@ import {
   type RateLimitDecision,
   RateLimitWaitExceededError,
 } from '@ply/core';
-import type { RateLimitPermit } from './limiter-config.js';
+import { RATE_LIMIT_WINDOWS, type RateLimitPermit } from './limiter-config.js';
 import {
   type KeyState,
   type LimiterState,
@@ -15,15 +15,36 @@ import {
 import { grant, undoGrant } from './rate-limit-permit.js';
 import type { DatedRateLimitDecision } from './rate-limit-restamp.js';
 
-export function waitExceeded(
-  key: string,
-  waitMs: number | undefined,
-  maxWaitMs: number,
-): RateLimitWaitExceededError {
-  const estimate = waitMs === undefined ? '' : ` about ${Math.ceil(waitMs)}ms,`;
+const DIMENSIONS: ReadonlySet<string> = new Set(Object.keys(RATE_LIMIT_WINDOWS));
+
+/**
+ * The refusal of a call that cannot be served within its `maxWaitMs`: `dimension` held it
+ * (a limit named as the error's `dimension`, or `concurrency` for `maxConcurrent`). The
+ * wait it states counts what the call has waited already, so it is always more than
+ * `maxWaitMs`; `retryAfterMs` is what is left of it.
+ */
+export function waitExceeded(refusal: {
+  key: string;
+  dimension: string;
+  maxWaitMs: number;
+  waitedMs: number;
+  /** The wait still ahead, when a clock time predicts it. */
+  waitMs?: number;
+  maxConcurrent?: number;
+}): RateLimitWaitExceededError {
+  const { key, dimension, maxWaitMs, waitedMs, waitMs } = refusal;
+  if (waitMs === undefined) {
+    return new RateLimitWaitExceededError(
+      `Rate limit of ${key}: no permit of maxConcurrent ${refusal.maxConcurrent} came free within maxWaitMs ${maxWaitMs}`,
+    );
+  }
+  const ahead = Math.ceil(waitMs);
+  const waited = Math.max(0, Math.floor(waitedMs));
+  const spent = waited > 0 ? ` (${waited}ms waited, about ${ahead}ms to go)` : '';
+  const limit = DIMENSIONS.has(dimension) ? `the ${dimension} limit` : 'its limits';
   return new RateLimitWaitExceededError(
-    `Rate limit of ${key}: the wait would be${estimate} more than maxWaitMs ${maxWaitMs}`,
-    waitMs === undefined ? {} : { retryAfterMs: Math.ceil(waitMs) },
+    `Rate limit of ${key}: ${limit} would hold this call about ${waited + ahead}ms in all${spent}, more than maxWaitMs ${maxWaitMs}`,
+    DIMENSIONS.has(dimension) ? { retryAfterMs: ahead, dimension } : { retryAfterMs: ahead },
   );
 }
 
@@ -197,7 +218,13 @@ export class LimiterScheduler {
     const now = this.#limiter.config.clock.now();
     for (const waiter of [...state.queue]) {
       if (waiter.deadline <= now) {
-        const error = waitExceeded(state.key, undefined, waiter.deadline - waiter.enqueuedAt);
+        const error = waitExceeded({
+          key: state.key,
+          dimension: 'concurrency',
+          maxWaitMs: waiter.deadline - waiter.enqueuedAt,
+          waitedMs: now - waiter.enqueuedAt,
+          maxConcurrent: this.#limiter.config.maxConcurrent,
+        });
         this.#fail(state, waiter, 'concurrency', 'max-wait', error);
       }
     }
@@ -229,8 +256,13 @@ export class LimiterScheduler {
     // Nobody behind the head is served before it: its wait bounds everyone's.
     for (const waiter of [...state.queue]) {
       if (waiter.deadline < retryAt) {
-        const maxWaitMs = waiter.deadline - waiter.enqueuedAt;
-        const error = waitExceeded(state.key, retryAt - after, maxWaitMs);
+        const error = waitExceeded({
+          key: state.key,
+          dimension: decision.dimension,
+          maxWaitMs: waiter.deadline - waiter.enqueuedAt,
+          waitedMs: after - waiter.enqueuedAt,
+          waitMs: retryAt - after,
+        });
         this.#fail(state, waiter, decision.dimension, 'max-wait', error);
       }
     }

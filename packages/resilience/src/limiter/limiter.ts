@@ -175,7 +175,13 @@ export class RateLimiter {
         dimension: head.blockedOn,
         reason: 'max-wait',
       });
-      throw waitExceeded(key, state.retryAt - now, maxWaitMs);
+      throw waitExceeded({
+        key,
+        dimension: head.blockedOn,
+        maxWaitMs,
+        waitedMs: 0,
+        waitMs: state.retryAt - now,
+      });
     }
     const call: WaiterCall = { key, tokens, field, priority, enqueuedAt: now, deadline, signal };
     return this.#scheduler.grantAtOnce(state, call) ?? this.#scheduler.wait(state, call);

@@ -129,7 +129,8 @@ for i = 1, n do
     end
   end
   if w ~= 0 then
-    if refused == 0 then refused = i end
+    -- The refusal names the dimension that holds the call longest (-1: forever).
+    if refused == 0 or (wait >= 0 and (w < 0 or w > wait)) then refused = i end
     if w < 0 or wait < 0 then wait = -1 elseif w > wait then wait = w end
   end
 end

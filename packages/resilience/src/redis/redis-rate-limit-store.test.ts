@@ -55,6 +55,27 @@ describe('RedisRateLimitStore', () => {
     });
   });
 
+  it('names the dimension that holds a refused demand longest', async () => {
+    const store = new RedisRateLimitStore({
+      timeoutMs: REDIS_ANSWER_MS,
+      redis: connect(),
+      prefix: freshPrefix(),
+    });
+    await store.acquire('k', [requests(1)]);
+    await store.exhaust('k', 'tokens', Date.now() + 30_000);
+    // Tokens are short for 30 s, requests for about a minute: the refusal is the requests'.
+    const refused = await store.acquire('k', [tokens(1, 100), requests(1)]);
+    expect(refused).toMatchObject({ granted: false, dimension: 'requests' });
+    if (refused.granted) throw new Error('unreachable');
+    expect(refused.retryAfterMs).toBeGreaterThan(30_000);
+    // One that can never fit holds it longest of all.
+    await store.acquire('j', [requests(1)]);
+    expect(await store.acquire('j', [requests(1), tokens(101, 100)])).toMatchObject({
+      dimension: 'tokens',
+      retryAfterMs: Number.POSITIVE_INFINITY,
+    });
+  });
+
   it('says a demand above the limit can never fit', async () => {
     const store = new RedisRateLimitStore({
       timeoutMs: REDIS_ANSWER_MS,
