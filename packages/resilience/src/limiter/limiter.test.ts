@@ -7,49 +7,9 @@ import {
 } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
 import { describe, expect, it } from 'vitest';
-import type { ResilienceEvent } from '../resilience-event.js';
-import { RateLimiter, type RateLimiterOptions, type RateLimitPermit } from './limiter.js';
+import { RateLimiter, type RateLimitPermit } from './limiter.js';
+import { K, setup, track } from './limiter.test-support.js';
 import { MemoryRateLimitStore } from './limiter-memory-store.js';
-
-interface Tracked<T> {
-  settled: boolean;
-  value?: T;
-  error?: unknown;
-}
-
-function track<T>(promise: Promise<T>): Tracked<T> {
-  const tracked: Tracked<T> = { settled: false };
-  promise.then(
-    (value) => {
-      tracked.settled = true;
-      tracked.value = value;
-    },
-    (error: unknown) => {
-      tracked.settled = true;
-      tracked.error = error;
-    },
-  );
-  return tracked;
-}
-
-function setup(options: Partial<RateLimiterOptions> = {}) {
-  const clock = new ManualClock(1_000_000);
-  const store = new MemoryRateLimitStore({ clock });
-  const events: ResilienceEvent[] = [];
-  const limiter = new RateLimiter({
-    rpm: 1000,
-    tpm: 1_000_000,
-    clock,
-    store,
-    onEvent: (event) => events.push(event),
-    ...options,
-  });
-  /** Lets pending promise callbacks run without moving time. */
-  const flush = () => clock.advance(0);
-  return { clock, store, events, limiter, flush };
-}
-
-const K = 'https://api.example.com|gpt-test';
 
 /** Every 60 s window that starts at a grant: the most any window can hold. */
 function maxInAnyWindow(grants: readonly { at: number; amount: number }[], windowMs = 60_000) {
@@ -219,101 +179,6 @@ describe('RateLimiter: reservation and reconciliation', () => {
     const permit = await limiter.acquire({ key: K, tokens: 1 });
     await expect(permit.reconcile(Number.NaN)).rejects.toBeInstanceOf(RangeError);
     expect(limiter.active(K)).toBe(0);
-  });
-});
-
-describe('RateLimiter: a call counts from its answer, as the server counts it from its arrival', () => {
-  it('frees a slot a window after the answer, not after the grant', async () => {
-    const { clock, limiter, flush } = setup({ rpm: 1, tpm: 1000 });
-    const first = await limiter.acquire({ key: K, tokens: 10 });
-    await clock.advance(10_000);
-    await first.reconcile(10);
-    const next = track(limiter.acquire({ key: K, tokens: 10 }));
-    await flush();
-    // The server may have counted the first call at any moment until its answer at 10 s.
-    await clock.advance(59_999);
-    expect(next.settled).toBe(false);
-    await clock.advance(1);
-    expect(next.settled && !next.error).toBe(true);
-    expect((next.value as RateLimitPermit).waitedMs).toBe(60_000);
-  });
-
-  it('does the same on release, for a call that failed after reaching the server', async () => {
-    const { clock, limiter, store } = setup({ rpm: 2, tpm: 1000 });
-    const failed = await limiter.acquire({ key: K, tokens: 100 });
-    await clock.advance(30_000);
-    (await limiter.acquire({ key: K, tokens: 50 })).release();
-    await clock.advance(10_000);
-    await failed.release();
-    await clock.advance(25_000);
-    // At 65 s the grant at 0 s would be gone; dated at 40 s it still counts, reservation and all.
-    expect(store.usage(K, 'requests')).toBe(2);
-    expect(store.usage(K, 'tokens')).toBe(150);
-    await expect(limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).rejects.toMatchObject({
-      retryAfterMs: 25_000,
-    });
-  });
-
-  it('restamps once at the answer; reconciling later corrects the tokens where they are', async () => {
-    const { clock, limiter, store } = setup({ rpm: 10, tpm: 1000 });
-    const streamed = await limiter.acquire({ key: K, tokens: 500 });
-    await clock.advance(5_000);
-    await streamed.restamp();
-    await clock.advance(20_000);
-    await streamed.restamp();
-    await streamed.reconcile(120);
-    expect(store.usage(K, 'tokens')).toBe(120);
-    // Counted from the first event at 5 s: gone at 65 s, not at 85 s.
-    await clock.advance(39_999);
-    expect(store.usage(K, 'tokens')).toBe(120);
-    expect(store.usage(K, 'requests')).toBe(1);
-    await clock.advance(1);
-    expect(store.usage(K, 'tokens')).toBe(0);
-    expect(store.usage(K, 'requests')).toBe(0);
-  });
-
-  it('dates anew on a store without restamp too, charging before giving back', async () => {
-    const clock = new ManualClock(0);
-    const memory = new MemoryRateLimitStore({ clock });
-    const limiter = new RateLimiter({
-      rpm: 1,
-      tpm: 1000,
-      clock,
-      store: {
-        acquire: (key, demands) => memory.acquire(key, demands),
-        adjust: (...args) => memory.adjust(...args),
-        exhaust: (...args) => memory.exhaust(...args),
-      },
-    });
-    const first = await limiter.acquire({ key: K, tokens: 10 });
-    await clock.advance(10_000);
-    await first.release();
-    await clock.advance(50_000);
-    await expect(limiter.acquire({ key: K, tokens: 1, maxWaitMs: 0 })).rejects.toMatchObject({
-      retryAfterMs: 10_000,
-    });
-  });
-
-  it('lets a release be left unawaited when the store fails: nothing goes unhandled', async () => {
-    const clock = new ManualClock(0);
-    const memory = new MemoryRateLimitStore({ clock });
-    const limiter = new RateLimiter({
-      rpm: 10,
-      tpm: 1000,
-      clock,
-      store: {
-        acquire: (key, demands) => memory.acquire(key, demands),
-        adjust: () => Promise.reject(new Error('store down')),
-        exhaust: (...args) => memory.exhaust(...args),
-      },
-    });
-    const permit = await limiter.acquire({ key: K, tokens: 10 });
-    await clock.advance(1_000);
-    void permit.release();
-    expect(limiter.active(K)).toBe(0);
-    const other = await limiter.acquire({ key: K, tokens: 10 });
-    await clock.advance(1_000);
-    await expect(other.release()).rejects.toThrow('store down');
   });
 });
 
@@ -511,68 +376,6 @@ describe('RateLimiter: maxWaitMs', () => {
     held.release();
     await flush();
     expect(limiter.active(K)).toBe(0);
-  });
-});
-
-describe('RateLimiter: a refusal says what refused, and a wait it can keep to', () => {
-  /** The waits a refusal's message states: the estimate, and maxWaitMs. */
-  function statedWaits(error: unknown): { waitMs: number; maxWaitMs: number } {
-    const { message } = error as RateLimitWaitExceededError;
-    const waitMs = /about (\d+)ms in all/.exec(message)?.[1];
-    const maxWaitMs = /maxWaitMs (\d+)/.exec(message)?.[1];
-    expect(waitMs, message).toBeDefined();
-    expect(maxWaitMs, message).toBeDefined();
-    return { waitMs: Number(waitMs), maxWaitMs: Number(maxWaitMs) };
-  }
-
-  it('counts the wait already spent: what it states is more than maxWaitMs', async () => {
-    const { clock, limiter, flush } = setup({ rpm: 100, tpm: 1000, maxConcurrent: 1 });
-    await (await limiter.acquire({ key: K, tokens: 600 })).release();
-    await clock.advance(20_000);
-    const held = await limiter.acquire({ key: K, tokens: 10 });
-    // Waits for the slot first, then for the 600 tokens to leave at 60 s: 40 s in all.
-    const waiting = track(limiter.acquire({ key: K, tokens: 600, maxWaitMs: 30_000 }));
-    await clock.advance(25_000);
-    await held.release();
-    await flush();
-    expect(waiting.error).toBeInstanceOf(RateLimitWaitExceededError);
-    const stated = statedWaits(waiting.error);
-    expect(stated.maxWaitMs).toBe(30_000);
-    expect(stated.waitMs).toBe(40_000);
-    expect(stated.waitMs).toBeGreaterThan(stated.maxWaitMs);
-    // When to come back: the wait still ahead.
-    expect((waiting.error as RateLimitWaitExceededError).retryAfterMs).toBe(15_000);
-  });
-
-  it('names the tokens when the tokens refused, in the error, its message and the event', async () => {
-    const { limiter, events } = setup({ rpm: 10, tpm: 100 });
-    await (await limiter.acquire({ key: K, tokens: 90 })).release();
-    const refusal = await limiter.acquire({ key: K, tokens: 20, maxWaitMs: 0 }).catch((e) => e);
-    expect(refusal).toBeInstanceOf(RateLimitWaitExceededError);
-    expect(refusal).toMatchObject({ dimension: 'tokens', retryAfterMs: 60_000 });
-    expect((refusal as Error).message).toMatch(/the tokens limit/);
-    const stated = statedWaits(refusal);
-    expect(stated.waitMs).toBeGreaterThan(stated.maxWaitMs);
-    expect(events.at(-1)).toMatchObject({ type: 'limiter-rejected', dimension: 'tokens' });
-  });
-
-  it('names the limit that holds the call longest when both are short', async () => {
-    const { clock, limiter } = setup({ rpm: 1, tpm: 100, maxWaitMs: 55_000 });
-    await (await limiter.acquire({ key: K, tokens: 10 })).release();
-    await clock.advance(10_000);
-    await limiter.observe(K, { remainingTokens: 10 });
-    // Requests free up in 50 s, the tokens charged at 10 s only in 60 s.
-    const refusal = await limiter.acquire({ key: K, tokens: 30 }).catch((e) => e);
-    expect(refusal).toMatchObject({ dimension: 'tokens', retryAfterMs: 60_000 });
-  });
-
-  it('says a call waiting for maxConcurrent waited maxWaitMs for a permit', async () => {
-    const { clock, limiter } = setup({ maxConcurrent: 1 });
-    const held = await limiter.acquire({ key: K, tokens: 1 });
-    const waiting = track(limiter.acquire({ key: K, tokens: 1, maxWaitMs: 5_000 }));
-    await clock.advance(5_000);
-    expect((waiting.error as Error).message).toMatch(/maxConcurrent 1.*maxWaitMs 5000/);
-    await held.release();
   });
 });
 
