@@ -1,4 +1,4 @@
-import { ConfigurationError, ConnectionError } from '@ply/core';
+import { ConfigurationError, ConnectionError, type StoreHealth, storeHealthFor } from '@ply/core';
 
 /** What a Redis store does while Redis cannot be reached. */
 export type RedisUnavailableMode = 'fail-open' | 'fail-closed';
@@ -22,6 +22,13 @@ export interface RedisAvailabilityOptions {
   /** Longest wait for one Redis answer before Redis counts as unavailable. Default 2000. */
   timeoutMs?: number;
   onFailOpen?: (info: RedisUnavailableInfo) => void;
+  /**
+   * The verdict on whether Redis answers, shared with the other stores on it, so a call in
+   * an outage waits out one timeout rather than one per store. Default
+   * `storeHealthFor(redis)`: every store given the same client shares one (the budget
+   * store of `@ply/cost/redis` too).
+   */
+  health?: StoreHealth;
 }
 
 /** What the guard reads of an ioredis client: its connection status. */
@@ -50,15 +57,21 @@ function isReplyError(error: unknown): boolean {
 
 /**
  * Bounds every Redis call of a store by a timeout, tells an outage from a script error,
- * and applies the store's fail-open or fail-closed choice.
+ * shares what it saw with the other stores on the client (`StoreHealth`), and applies
+ * the store's fail-open or fail-closed choice.
  */
 export class RedisAvailability {
   readonly failOpen: boolean;
   readonly #store: RedisUnavailableInfo['store'];
   readonly #timeoutMs: number;
   readonly #onFailOpen: RedisAvailabilityOptions['onFailOpen'];
+  readonly #health: StoreHealth;
 
-  constructor(store: RedisUnavailableInfo['store'], options: RedisAvailabilityOptions) {
+  constructor(
+    store: RedisUnavailableInfo['store'],
+    options: RedisAvailabilityOptions,
+    client: object,
+  ) {
     const mode = options.onUnavailable ?? 'fail-closed';
     if (mode !== 'fail-open' && mode !== 'fail-closed') {
       throw new ConfigurationError(
@@ -75,11 +88,15 @@ export class RedisAvailability {
     this.#store = store;
     this.#timeoutMs = timeoutMs;
     this.#onFailOpen = options.onFailOpen;
+    this.#health = options.health ?? storeHealthFor(client);
   }
 
   /** Runs `call` within the timeout; an outage rejects with a marker `handle` recognises. */
   async run<T>(client: RedisStatusClient, call: () => Promise<T>): Promise<T> {
+    const health = this.#health;
+    if (!health.admits()) throw new RedisUnreachable('Redis did not answer moments ago');
     if (client.status !== undefined && DOWN_STATUSES.has(client.status)) {
+      health.reportOutage();
       throw new RedisUnreachable(`the client is ${client.status}`);
     }
     const pending = call();
@@ -92,9 +109,16 @@ export class RedisAvailability {
       );
     });
     try {
-      return await Promise.race([pending, timeout]);
+      const answer = await Promise.race([pending, timeout]);
+      health.reportAnswer();
+      return answer;
     } catch (error) {
-      if (error instanceof RedisUnreachable || isReplyError(error)) throw error;
+      if (isReplyError(error)) {
+        health.reportAnswer();
+        throw error;
+      }
+      health.reportOutage();
+      if (error instanceof RedisUnreachable) throw error;
       throw new RedisUnreachable(messageOf(error), { cause: error });
     } finally {
       clearTimeout(timer);

@@ -57,7 +57,7 @@ export class RedisCircuitStore implements BreakerCircuitStore {
     this.#redis = options.redis;
     this.#prefix = options.prefix ?? 'ply:circuit:';
     this.#clock = options.clock;
-    this.#availability = new RedisAvailability('RedisCircuitStore', options);
+    this.#availability = new RedisAvailability('RedisCircuitStore', options, options.redis);
   }
 
   async admit(key: string, config: CircuitBreakerConfig): Promise<CircuitAdmission> {

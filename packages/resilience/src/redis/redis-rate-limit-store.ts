@@ -68,7 +68,7 @@ export class RedisRateLimitStore implements RestampingRateLimitStore {
     }
     this.#redis = options.redis;
     this.#prefix = options.prefix ?? 'ply:ratelimit:';
-    this.#availability = new RedisAvailability('RedisRateLimitStore', options);
+    this.#availability = new RedisAvailability('RedisRateLimitStore', options, options.redis);
   }
 
   async acquire(key: string, demands: readonly RateLimitDemand[]): Promise<DatedRateLimitDecision> {
