@@ -1,9 +1,11 @@
-// One process of the multi-process limiter test (fleet-limiter.test.ts spawns it several
-// times). It runs the BUILT package, as a separate deployment would: build first.
+// One process of the multi-process limiter tests (fleet-limiter.test.ts and
+// fleet-limiter-cluster.test.ts spawn it several times). It runs the BUILT package, as a
+// separate deployment would: build first.
 //
 //   node fleet-worker.mjs <json options>
-//   options: { redisPort, prefix, key, baseURL, apiKey, model, worker, processes,
+//   options: { redisPort | cluster, prefix, key, baseURL, apiKey, model, worker, processes,
 //              attempts, concurrency, rpm, tpm, maxOutputTokens }
+//   (cluster: the start-up nodes of a Redis Cluster, [{ host, port }], instead of a port)
 //
 // Every process has its own RateLimiter on one shared RedisRateLimitStore (same prefix,
 // same key). Each attempt acquires (maxWaitMs 0: a call that does not fit now is refused
@@ -11,16 +13,25 @@
 // simulator through @ply/provider-openai, and reconciles the real usage. Prints one JSON
 // line: { worker, granted, refused, failed, reservedTokens, maxReservedTokens, usedTokens,
 // underReserved }.
+//
+// Prompts are counted with @ply/cost's tiktoken estimator, as the simulator bills them, so
+// a reservation is exactly the simulator's charge and its own limits can equal the
+// limiter's. (The default estimate, four characters a token, reserves 15 prompt tokens
+// where the simulator charges 19: a limit full of reservations would overrun its TPM.)
+import { tiktokenEstimator } from '@ply/cost';
 import { createOpenAIProvider } from '@ply/provider-openai';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { RateLimiter } from '../../dist/index.js';
 import { RedisRateLimitStore } from '../../dist/redis/index.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}');
-const redis = new Redis({ host: '127.0.0.1', port: options.redisPort, maxRetriesPerRequest: 1 });
+const redis = options.cluster
+  ? new Cluster(options.cluster, { redisOptions: { maxRetriesPerRequest: 1 } })
+  : new Redis({ host: '127.0.0.1', port: options.redisPort, maxRetriesPerRequest: 1 });
 const limiter = new RateLimiter({
   rpm: options.rpm,
   tpm: options.tpm,
+  estimator: tiktokenEstimator,
   // A loaded machine can starve Redis for seconds: this test is about the limit, not speed.
   store: new RedisRateLimitStore({ redis, prefix: options.prefix, timeoutMs: 30_000 }),
   maxWaitMs: 0,
@@ -72,7 +83,11 @@ async function lane() {
   }
 }
 
-// Start together: each process counts itself in, then waits for the others.
+// Load the encoder before the start, so every process is ready to call when the others are.
+tiktokenEstimator.estimateChat({ model: options.model, messages: [{ role: 'user', content: '' }] });
+
+// Start together: each process counts itself in, then waits for the others. (One key, so
+// on a cluster it lives in one slot like any other.)
 await redis.incr(`${options.prefix}test-barrier`);
 while (Number(await redis.get(`${options.prefix}test-barrier`)) < options.processes) {
   await new Promise((resolve) => setTimeout(resolve, 5));
