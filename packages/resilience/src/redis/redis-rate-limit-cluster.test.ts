@@ -1,6 +1,6 @@
 // The limiter's store on a Redis Cluster: every script (acquire, adjust, restamp, exhaust)
 // on keys that live on every master. A limiter key's keys share one hash tag,
-// `<prefix>{key}:...`, so a script over several dimensions touches one slot; without it
+// `<prefix>{k:key}:...`, so a script over several dimensions touches one slot; without it
 // Redis refuses the script with CROSSSLOT. The 4-process run is fleet-limiter-cluster.test.ts.
 import type { RateLimitDemand } from '@ply/core';
 import { REDIS_ANSWER_MS } from '@ply/test-redis';
@@ -31,8 +31,8 @@ function store(): RedisRateLimitStore {
   });
 }
 
-/** Limiter keys whose tag (the key itself: it holds no brace) lands on every master. */
-const keysOnEveryMaster = () => cluster.namesOnEveryMaster('', 'limiter');
+/** Limiter keys whose tag (`k:` and the key: it holds no brace) lands on every master. */
+const keysOnEveryMaster = () => cluster.namesOnEveryMaster('k:', 'limiter');
 
 describe('RedisRateLimitStore on a Redis Cluster', () => {
   it('grants, refuses all or nothing, and gives back, for a key on every master', async () => {
@@ -84,7 +84,7 @@ describe('RedisRateLimitStore on a Redis Cluster', () => {
   it('keeps one slot per key when the key or the prefix holds braces of its own', async () => {
     // The first `{` of a key decides its tag: the store's own, or the prefix's if it has
     // one, so braces later in a limiter key only shorten the tag, the same for all its keys.
-    const keys = ['tenant:{acme}:https://api.example/v1', 'a}b', '{x}', 'x{'];
+    const keys = ['tenant:{acme}:https://api.example/v1', 'a}b', '{x}', 'x{', '}tenant', '}'];
     for (const prefix of [cluster.freshPrefix(), `{${cluster.freshPrefix()}}:`]) {
       const limits = new RedisRateLimitStore({
         timeoutMs: REDIS_ANSWER_MS,
@@ -101,5 +101,12 @@ describe('RedisRateLimitStore on a Redis Cluster', () => {
         });
       }
     }
+  });
+});
+
+describe('RedisRateLimitStore prefix', () => {
+  it('refuses a prefix that opens an empty hash tag, naming it', () => {
+    const build = () => new RedisRateLimitStore({ redis: cluster.connect(), prefix: '{}:limits:' });
+    expect(build).toThrow(/`prefix`/);
   });
 });

@@ -141,7 +141,7 @@ describe('RedisRateLimitStore', () => {
       { dimension: 'requests', windowMs: 60_000, amount: 1, replaces: 1, recordedAt: second.at },
     ]);
     expect(at).toBeGreaterThan(second.at);
-    const log = await redis.zrange(`${prefix}{k}:requests`, '0', '-1', 'WITHSCORES');
+    const log = await redis.zrange(`${prefix}{k:k}:requests`, '0', '-1', 'WITHSCORES');
     // The first grant's record stays where it was; the second's is dated anew.
     expect(log.filter((_, index) => index % 2 === 1).map(Number)).toEqual([first.at, at]);
     expect(await store.acquire('k', [requests(3)])).toMatchObject({

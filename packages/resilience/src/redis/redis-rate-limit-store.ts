@@ -30,17 +30,19 @@ export interface RedisRateLimitStoreOptions extends RedisAvailabilityOptions {
   redis: RedisRateLimitClient;
   /**
    * Prefix of every key. Default `ply:ratelimit:`. Each limiter key's dimensions share
-   * one hash tag (`{key}`), so a script touches one cluster slot.
+   * one hash tag (`{k:key}`, never empty whatever the key holds), so a script touches one
+   * cluster slot. A prefix whose first `{` opens an empty tag (`{}`) is refused.
    */
   prefix?: string;
 }
 
 /*
  * Key layout, per limiter key K and dimension D:
- *   <prefix>{K}:D        ZSET sliding-window log: score = Redis ms, member = `ms:seq:amount`
- *   <prefix>{K}:D:until  epoch ms until which a 429 drained D (expires then)
- *   <prefix>{K}:D:total  running sum of D's log, so a decision reads only expired records
- *   <prefix>{K}:seq      counter making members unique
+ *   <prefix>{k:K}:D        ZSET sliding-window log: score = Redis ms, member = `ms:seq:amount`
+ *   <prefix>{k:K}:D:until  epoch ms until which a 429 drained D (expires then)
+ *   <prefix>{k:K}:D:total  running sum of D's log, so a decision reads only expired records
+ *   <prefix>{k:K}:seq      counter making members unique
+ * The `k:` keeps the tag non-empty for a key starting with `}`.
  * Every key carries a PEXPIRE of its window, so idle keys vanish on their own.
  */
 
@@ -67,7 +69,13 @@ export class RedisRateLimitStore implements RestampingRateLimitStore {
       throw new ConfigurationError('RedisRateLimitStore: `redis` must be an ioredis client');
     }
     this.#redis = options.redis;
-    this.#prefix = options.prefix ?? 'ply:ratelimit:';
+    const prefix = options.prefix ?? 'ply:ratelimit:';
+    if (typeof prefix !== 'string' || opensEmptyHashTag(prefix)) {
+      throw new ConfigurationError(
+        "RedisRateLimitStore: `prefix` must be a string whose first '{' does not open an empty hash tag ('{}')",
+      );
+    }
+    this.#prefix = prefix;
     this.#availability = new RedisAvailability('RedisRateLimitStore', options, options.redis);
   }
 
@@ -161,19 +169,19 @@ export class RedisRateLimitStore implements RestampingRateLimitStore {
   }
 
   #log(key: string, dimension: string): string {
-    return `${this.#prefix}{${key}}:${dimension}`;
+    return `${this.#prefix}{k:${key}}:${dimension}`;
   }
 
   #until(key: string, dimension: string): string {
-    return `${this.#prefix}{${key}}:${dimension}:until`;
+    return `${this.#prefix}{k:${key}}:${dimension}:until`;
   }
 
   #total(key: string, dimension: string): string {
-    return `${this.#prefix}{${key}}:${dimension}:total`;
+    return `${this.#prefix}{k:${key}}:${dimension}:total`;
   }
 
   #seq(key: string): string {
-    return `${this.#prefix}{${key}}:seq`;
+    return `${this.#prefix}{k:${key}}:seq`;
   }
 
   async #run(script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
@@ -212,4 +220,10 @@ function unexpected(operation: string, reply: unknown): UnexpectedError {
   return new UnexpectedError(
     `RedisRateLimitStore.${operation}: unexpected reply ${JSON.stringify(reply)}`,
   );
+}
+
+/** Whether Redis Cluster would find an empty tag in a key starting `prefix` and hash it whole. */
+function opensEmptyHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open !== -1 && prefix[open + 1] === '}';
 }
