@@ -107,7 +107,11 @@ export {
   type ToolChoice,
   type ToolDefinition,
 } from './request.js';
-export type { RateLimitSnapshot, ResponseMetadata } from './response-metadata.js';
+export type {
+  CacheHitMetadata,
+  RateLimitSnapshot,
+  ResponseMetadata,
+} from './response-metadata.js';
 export type {
   AudioOutput,
   CallWarning,

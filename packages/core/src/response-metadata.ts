@@ -9,6 +9,18 @@ export interface RateLimitSnapshot {
   resetTokensMs?: number;
 }
 
+/**
+ * Set on a result served from a response cache (`@ply/cache`) rather than by the provider:
+ * the provider was not called, and nothing was billed for it.
+ */
+export interface CacheHitMetadata {
+  hit: true;
+  /** The cache key the answer was stored under (a hash of the request, never a secret). */
+  key: string;
+  /** Epoch ms when the answer was stored. */
+  storedAt: number;
+}
+
 /** Facts about a response that are not its content. */
 export interface ResponseMetadata {
   /**
@@ -32,4 +44,6 @@ export interface ResponseMetadata {
   rateLimit?: RateLimitSnapshot;
   /** Response headers, lower-cased names. */
   headers?: Record<string, string>;
+  /** Present when the answer came from a response cache, not the provider. */
+  cache?: CacheHitMetadata;
 }

@@ -101,4 +101,17 @@ describe('UsageLedger', () => {
     expect(ledger.totalCost()).toBe(4 + 5 + 6);
     expect(() => new UsageLedger({ maxEntries: 0 })).toThrow(/maxEntries/);
   });
+
+  it('totals what cached calls saved, apart from what calls cost', () => {
+    const ledger = new UsageLedger();
+    const entry = { provider: 'p', model: 'm', scope: {}, usage: createUsage(), estimated: false };
+    ledger.record({ ...entry, cost: cost(0.5), stream: false });
+    ledger.record({ ...entry, cost: cost(0), stream: true, cached: true, saved: cost(0.5) });
+    ledger.record({ ...entry, cost: cost(0), stream: false, cached: true, saved: cost(undefined) });
+    expect(ledger.totalCost()).toBe(0.5);
+    expect(ledger.totalSaved()).toBe(0.5);
+    const csv = ledger.toCSV().trim().split('\n');
+    expect(csv[0]).toMatch(/,settlement,cached,saved$/);
+    expect(csv[2]).toMatch(/,true,0\.5$/);
+  });
 });

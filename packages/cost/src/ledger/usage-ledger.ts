@@ -27,6 +27,13 @@ export interface LedgerEntry {
    * store refused the settlement outright. Absent when recorded at once or unbudgeted.
    */
   settlement?: LedgerSettlement;
+  /**
+   * True when a response cache (`@ply/cache`) served the call: nothing reached the
+   * provider, `cost` is zero, and `saved` is what the stored answer cost when it was made.
+   */
+  cached?: true;
+  /** What a cached call would have cost had it gone to the provider (its stored cost). */
+  saved?: CostSummary;
 }
 
 export type LedgerSettlement = 'pending' | 'late' | 'lost' | 'failed';
@@ -73,6 +80,8 @@ const CSV_COLUMNS = [
   'requestId',
   'stream',
   'settlement',
+  'cached',
+  'saved',
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -157,6 +166,11 @@ export class UsageLedger {
     return this.#ring.reduce((sum, entry) => sum + (entry.cost.amount ?? 0), 0);
   }
 
+  /** USD that cached calls did not spend: the sum of their entries' priced `saved`. */
+  totalSaved(): number {
+    return this.#ring.reduce((sum, entry) => sum + (entry.saved?.amount ?? 0), 0);
+  }
+
   toJSONL(): string {
     return (
       this.#entries.map((entry) => JSON.stringify(entry)).join('\n') +
@@ -186,6 +200,8 @@ export class UsageLedger {
         requestId: entry.requestId,
         stream: entry.stream,
         settlement: entry.settlement,
+        cached: entry.cached,
+        saved: entry.saved?.amount,
       };
       lines.push(CSV_COLUMNS.map((column) => csvCell(values[column])).join(','));
     }
