@@ -12,6 +12,9 @@ const HELP = `Usage: ply serve [options]
   --host <address>      address to bind (default 127.0.0.1; others need a gateway key)
   --gateway-key <key>   bearer key for /v1 and /api (default PLY_GATEWAY_KEY)
   --config <file>       providers, budget and limits (default PLY_CONFIG)
+  --log-format <f>      gateway call log on stdout: json (default, one line per call) or off
+
+Prometheus metrics are served at /metrics.
 `;
 
 /** `ply serve`: the UI and the gateway until Ctrl-C. */
@@ -23,6 +26,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       'gateway-key': { type: 'string' },
       config: { type: 'string' },
+      'log-format': { type: 'string', default: 'json' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -35,6 +39,11 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.stderr.write(`ply serve: --port must be a port number, got "${values.port}"\n`);
     return 2;
   }
+  const logFormat = values['log-format'];
+  if (logFormat !== 'json' && logFormat !== 'off') {
+    process.stderr.write(`ply serve: --log-format must be json or off, got "${logFormat}"\n`);
+    return 2;
+  }
   const stack = await openStack(values.config);
   const gatewayKey = values['gateway-key'] ?? process.env.PLY_GATEWAY_KEY;
   let running: RunningPlayground;
@@ -43,6 +52,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       stack,
       host: values.host,
       port,
+      logFormat,
       ...(gatewayKey === undefined ? {} : { gatewayKey }),
     });
   } catch (error) {

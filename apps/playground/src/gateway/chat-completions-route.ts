@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallOptions, ChatRequest } from '@ply/core';
+import type { GatewayCall } from '../observability/gateway-call.js';
 import { toWireError } from '../server/error-envelope.js';
 import { readJsonBody, sendJson, startEventStream, writeEvent } from '../server/http-io.js';
 import { waitForDrain } from '../server/wait-for-drain.js';
@@ -23,14 +24,17 @@ export async function handleChatCompletions(
   request: IncomingMessage,
   response: ServerResponse,
   maxBodyBytes: number,
+  call: GatewayCall,
 ): Promise<void> {
   const wire = wireToChatRequest(await readJsonBody(request, maxBodyBytes));
+  call.requested(wire.model, wire.stream);
   const target = gatewayTarget(stack, wire.model);
+  call.resolved(target.providerId, target.model);
   await answerUpstream(response, (signal) => {
     const options = gatewayCallOptions(signal, wire.request.user);
     return wire.stream
-      ? streamAnswer(stack, wire, target, options, response)
-      : completeAnswer(stack, wire.request, target, options, response);
+      ? streamAnswer(stack, wire, target, options, response, call)
+      : completeAnswer(stack, wire.request, target, options, response, call);
   });
 }
 
@@ -40,8 +44,10 @@ async function completeAnswer(
   target: GatewayTarget,
   options: CallOptions,
   response: ServerResponse,
+  call: GatewayCall,
 ): Promise<void> {
   const result = await stack.registry.complete(target.target, request, options);
+  call.answered(result);
   sendJson(
     response,
     200,
@@ -56,6 +62,7 @@ async function streamAnswer(
   target: GatewayTarget,
   options: CallOptions,
   response: ServerResponse,
+  call: GatewayCall,
 ): Promise<void> {
   const stream = stack.registry.stream(target.target, wire.request, options);
   const chunks = streamToChunks(stream, {
@@ -65,6 +72,7 @@ async function streamAnswer(
   // Nothing is sent until the first chunk: a call that fails before it (after any retries
   // the resilience layer made) still gets a proper status and error envelope.
   let step = await chunks.next();
+  if (!step.done) call.firstChunk();
   startEventStream(response);
   try {
     while (!step.done) {
@@ -73,7 +81,9 @@ async function streamAnswer(
       step = await chunks.next();
     }
     writeEvent(response, '[DONE]');
+    call.answered(await stream.result);
   } catch (error) {
+    call.failed(error);
     // Committed: the status is sent. The SDKs raise an `error` event as an APIError. The
     // message may quote an upstream's echo of the key: masked like every other error.
     if (!response.destroyed) {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type EmbedRequest, validateEmbedRequest } from '@ply/core';
 import type { CreateEmbeddingResponse } from '@ply/response-models';
+import type { GatewayCall } from '../observability/gateway-call.js';
 import { readJsonBody, sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { answerUpstream } from './answer-upstream.js';
@@ -71,20 +72,22 @@ export async function handleEmbeddings(
   request: IncomingMessage,
   response: ServerResponse,
   maxBodyBytes: number,
+  call: GatewayCall,
 ): Promise<void> {
   const wire = embedRequestOf(await readJsonBody(request, maxBodyBytes));
+  call.requested(wire.model);
   // Without a model, the default target's provider and its own embedding model: the
   // default target names a chat model.
-  const target =
-    wire.model === undefined
-      ? gatewayTarget(stack, undefined).providerId
-      : gatewayTarget(stack, wire.model).target;
+  const resolved = gatewayTarget(stack, wire.model);
+  call.resolved(resolved.providerId, wire.model === undefined ? undefined : resolved.model);
+  const target = wire.model === undefined ? resolved.providerId : resolved.target;
   await answerUpstream(response, async (signal) => {
     const result = await stack.registry.embed(
       target,
       wire.request,
       gatewayCallOptions(signal, wire.request.user),
     );
+    call.answered(result);
     const body: CreateEmbeddingResponse = {
       object: 'list',
       data: result.embeddings.map((vector, index) => ({

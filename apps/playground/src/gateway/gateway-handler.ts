@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InvalidRequestError } from '@ply/core';
+import type { GatewayRoute } from '../observability/call-outcome.js';
+import type { GatewayCall } from '../observability/gateway-call.js';
+import type { GatewayObserver } from '../observability/gateway-observer.js';
 import type { RouteHandler } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { handleChatCompletions } from './chat-completions-route.js';
@@ -8,11 +11,19 @@ import { handleListModels, handleRetrieveModel } from './models-route.js';
 
 export interface GatewayOptions {
   maxBodyBytes: number;
+  /** Counts each call in the metrics and writes its log line. */
+  observer: GatewayObserver;
 }
 
-type Route = (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
+type Route = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  call: GatewayCall,
+) => Promise<void>;
 
 interface RouteEntry {
+  name: GatewayRoute;
   pattern: RegExp;
   method: 'GET' | 'POST';
   run: Route;
@@ -39,26 +50,31 @@ export function createGatewayHandler(
 ): RouteHandler {
   const routes: RouteEntry[] = [
     {
+      name: 'chat',
       pattern: /^\/v1\/chat\/completions$/,
       method: 'POST',
-      run: (request, response) =>
-        handleChatCompletions(stack, request, response, options.maxBodyBytes),
+      run: (request, response, _path, call) =>
+        handleChatCompletions(stack, request, response, options.maxBodyBytes, call),
     },
     {
+      name: 'embeddings',
       pattern: /^\/v1\/embeddings$/,
       method: 'POST',
-      run: (request, response) => handleEmbeddings(stack, request, response, options.maxBodyBytes),
+      run: (request, response, _path, call) =>
+        handleEmbeddings(stack, request, response, options.maxBodyBytes, call),
     },
     {
+      name: 'models',
       pattern: /^\/v1\/models$/,
       method: 'GET',
       run: (_request, response) => handleListModels(stack, response),
     },
     {
+      name: 'models',
       pattern: /^\/v1\/models\/([^/]+)$/,
       method: 'GET',
-      run: (_request, response, path) =>
-        handleRetrieveModel(stack, response, decodeId(path.slice('/v1/models/'.length))),
+      run: (_request, response, path, call) =>
+        handleRetrieveModel(stack, response, decodeId(path.slice('/v1/models/'.length)), call),
     },
   ];
 
@@ -71,16 +87,16 @@ export function createGatewayHandler(
       // OpenAI's own answer to a path it does not serve.
       throw new InvalidRequestError(`Invalid URL (${method} ${path})`, { status: 404 });
     }
-    if (method !== route.method) {
-      response.setHeader('allow', route.method);
-      throw new InvalidRequestError(
-        `Method ${method} is not allowed on ${path}; use ${route.method}`,
-        {
-          status: 405,
-        },
-      );
-    }
-    await route.run(request, response, path);
+    await options.observer.observe(route.name, response, async (call) => {
+      if (method !== route.method) {
+        response.setHeader('allow', route.method);
+        throw new InvalidRequestError(
+          `Method ${method} is not allowed on ${path}; use ${route.method}`,
+          { status: 405 },
+        );
+      }
+      await route.run(request, response, path, call);
+    });
     return true;
   };
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ModelInfo } from '@ply/core';
 import type { ListModelsResponse, Model } from '@ply/response-models';
+import type { GatewayCall } from '../observability/gateway-call.js';
 import { sendJson } from '../server/http-io.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { gatewayTarget } from './gateway-target.js';
@@ -42,8 +43,11 @@ export async function handleRetrieveModel(
   stack: PlaygroundStack,
   response: ServerResponse,
   id: string,
+  call: GatewayCall,
 ): Promise<void> {
+  call.requested(id);
   const { providerId, model } = gatewayTarget(stack, id);
+  call.resolved(providerId, model);
   const info = await stack.registry.get(providerId).getModel(model ?? id);
   sendJson(response, 200, modelToWire(providerId, info));
 }

@@ -6,8 +6,12 @@ import {
   ConfigurationError,
   NotFoundError,
   PermissionDeniedError,
+  redactSecrets,
 } from '@ply/core';
 import { createGatewayHandler } from '../gateway/gateway-handler.js';
+import type { CallLogFormat, LogWritable } from '../observability/call-log.js';
+import { GatewayObserver } from '../observability/gateway-observer.js';
+import { metricsRoute } from '../observability/metrics-route.js';
 import type { PlaygroundStack } from '../stack/playground-stack.js';
 import { createUiApiHandler } from '../ui/ui-api.js';
 import { DEFAULT_MAX_BODY_BYTES, type RouteHandler, sendError } from './http-io.js';
@@ -25,6 +29,10 @@ export interface PlaygroundServerOptions {
   gatewayKey?: string;
   /** Largest request body accepted (default 4 MiB). */
   maxBodyBytes?: number;
+  /** The gateway's call log: `json` (default), one line per call, or `off`. */
+  logFormat?: CallLogFormat;
+  /** Where the call log goes (default stdout). */
+  logTo?: LogWritable;
 }
 
 export interface RunningPlayground {
@@ -51,8 +59,16 @@ export async function startPlaygroundServer(
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const secrets = [...options.stack.secrets, ...(gatewayKey === undefined ? [] : [gatewayKey])];
+  const observer = new GatewayObserver({
+    redact: (text) => redactSecrets(text, secrets),
+    log: {
+      ...(options.logFormat === undefined ? {} : { format: options.logFormat }),
+      ...(options.logTo === undefined ? {} : { to: options.logTo }),
+    },
+  });
   const handlers: RouteHandler[] = [
-    createGatewayHandler(options.stack, { maxBodyBytes }),
+    createGatewayHandler(options.stack, { maxBodyBytes, observer }),
+    metricsRoute(observer.metrics),
     createUiApiHandler(options.stack, { maxBodyBytes }),
     staticFiles(),
   ];
@@ -61,7 +77,11 @@ export async function startPlaygroundServer(
     response.setHeader('x-request-id', `req_${randomUUID().replaceAll('-', '')}`);
     const url = new URL(request.url ?? '/', 'http://playground.local');
     try {
-      const guarded = url.pathname.startsWith('/v1/') || url.pathname.startsWith('/api/');
+      // `/metrics` too: it shows models, traffic and spend.
+      const guarded =
+        url.pathname.startsWith('/v1/') ||
+        url.pathname.startsWith('/api/') ||
+        url.pathname === '/metrics';
       // Keyless, the server trusts only this machine: refuse other sites' pages, whether
       // they post across origins or rebind a DNS name to 127.0.0.1 to read the answers.
       if (gatewayKey === undefined)

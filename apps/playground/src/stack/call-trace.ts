@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { BudgetEvent } from '@ply/cost';
+import type { BudgetEvent, LedgerEntry } from '@ply/cost';
 import type { ResilienceEvent } from '@ply/resilience';
 
 /** What the inspector shows of one logical call, in the order it happened. */
@@ -33,9 +33,20 @@ const active = new AsyncLocalStorage<CallTrace>();
  */
 export class CallTrace {
   readonly records: TimedTraceRecord[] = [];
+  /** What the ledger recorded for the call (its usage and cost, estimated for an abort). */
+  readonly ledgerEntries: LedgerEntry[] = [];
   readonly #startedAt = performance.now();
   readonly #listeners: ((record: TimedTraceRecord) => void)[] = [];
+  readonly #keepRecords: boolean;
   #attempts = 0;
+
+  /**
+   * `keepRecords: false` passes records to listeners only: the gateway counts a call's
+   * attempts and decisions without holding every chunk of its stream in memory.
+   */
+  constructor(options: { keepRecords?: boolean } = {}) {
+    this.#keepRecords = options.keepRecords ?? true;
+  }
 
   /** The trace of the call running in this async context, if any. */
   static current(): CallTrace | undefined {
@@ -57,7 +68,7 @@ export class CallTrace {
 
   push(record: TraceRecord): void {
     const timed = { ...record, atMs: Math.round(performance.now() - this.#startedAt) };
-    this.records.push(timed);
+    if (this.#keepRecords) this.records.push(timed);
     for (const listener of this.#listeners) listener(timed);
   }
 

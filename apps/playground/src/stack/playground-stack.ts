@@ -1,6 +1,6 @@
 import { createPlyClient, type PlyClient } from '@ply/client';
 import { type Provider, type ProviderRegistry, parseTarget, redactSecrets } from '@ply/core';
-import { type BudgetEvent, BudgetManager, tiktokenEstimator, UsageLedger } from '@ply/cost';
+import { type BudgetEvent, BudgetManager, tiktokenEstimator, type UsageLedger } from '@ply/cost';
 import { createAzureOpenAIProvider, OpenAIProvider } from '@ply/provider-openai';
 import {
   CircuitBreaker,
@@ -14,6 +14,7 @@ import type { PlaygroundConfig, ProviderConfig } from '../config/playground-conf
 import { CallTrace } from './call-trace.js';
 import { inspectingFetch } from './inspecting-fetch.js';
 import { publicURL, urlPassword } from './public-url.js';
+import { TracingLedger } from './tracing-ledger.js';
 
 /** Where the embedded simulator answers; it never leaves the process. */
 export const SIMULATOR_BASE_URL = 'http://simulator.invalid/v1';
@@ -90,7 +91,7 @@ export function createPlaygroundStack(config: PlaygroundConfig): PlaygroundStack
   const onResilience = (event: ResilienceEvent) => emit({ type: 'resilience', event });
 
   const simulator = createSimulator({ pace: config.simulatorPace });
-  const ledger = new UsageLedger();
+  const ledger = new TracingLedger();
   const budget = new BudgetManager({
     limits: [
       {

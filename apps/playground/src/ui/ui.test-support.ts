@@ -20,6 +20,10 @@ export interface TestPlayground {
 export interface TestServerOptions {
   /** Largest request body the server accepts (its default otherwise). */
   maxBodyBytes?: number;
+  /** Bearer key the server requires on `/v1`, `/api` and `/metrics`. */
+  gatewayKey?: string;
+  /** Where the gateway's call log goes; without it, the log is off (tests keep stdout quiet). */
+  logTo?: { write(chunk: string): unknown };
 }
 
 /**
@@ -36,7 +40,12 @@ export async function startTestPlayground(
     ...overrides,
   };
   const stack = createPlaygroundStack(config);
-  const server = await startPlaygroundServer({ stack, port: 0, ...options });
+  const server = await startPlaygroundServer({
+    stack,
+    port: 0,
+    ...options,
+    logFormat: options.logTo === undefined ? 'off' : 'json',
+  });
   return {
     url: server.url,
     baseURL: `${server.url}/v1`,
