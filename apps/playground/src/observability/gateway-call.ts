@@ -25,7 +25,11 @@ export interface GatewayCallOptions {
   /** Masks the stack's and the gateway's secrets in strings that reach the log. */
   redact: (text: string) => string;
   /** The bounded `model` label of a provider id and model. */
-  modelLabel: (providerId: string | undefined, model: string | undefined) => string;
+  modelLabel: (
+    providerId: string | undefined,
+    model: string | undefined,
+    answered: boolean,
+  ) => string;
 }
 
 /** Longest wire `model` the log repeats; a longer one is cut. */
@@ -120,7 +124,11 @@ export class GatewayCall {
       upstreamRequestId: upstreamId === undefined ? undefined : redact(upstreamId),
       route: this.#options.route,
       modelRequested: this.#modelRequested,
-      modelLabel: this.#options.modelLabel(this.#providerId, this.#model ?? modelAnswered),
+      modelLabel: this.#options.modelLabel(
+        this.#providerId,
+        this.#model ?? modelAnswered,
+        answered !== undefined,
+      ),
       modelAnswered: modelAnswered === undefined ? undefined : redact(modelAnswered),
       status: this.#status(errorCode),
       stream: this.#stream,

@@ -184,8 +184,15 @@ describe('GET /metrics', () => {
       'ft:gpt-4o-mini:acme::abc123',
       key,
       'has spaces and "quotes"',
-      ...Array.from({ length: 60 }, (_, index) => `local-model-${index}`),
+      // Fails upstream: a name no upstream answered to never becomes a label.
+      'nowhere-model-that-fails',
+      // Names the catalogue does not know, which the simulator answers as its sim-tools.
+      ...Array.from({ length: 60 }, (_, index) => `ft:sim-tools:acme::${index}`),
     ];
+    gateway.stack.simulator.faults.addRule(
+      { model: 'nowhere-model-that-fails' },
+      { kind: 'quota' },
+    );
     for (const model of models) {
       // Answered or refused (the simulator knows no such snapshot), each is counted.
       await (await gateway.post('/chat/completions', { model, messages: USER })).text();
@@ -203,6 +210,8 @@ describe('GET /metrics', () => {
     // Snapshots and fine-tunes fold into their catalogue family.
     expect(labels).toContain('simulator:gpt-4o-mini');
     expect(labels).toContain('simulator:other');
+    expect(labels).toContain('simulator:ft:sim-tools:acme::0');
+    expect(labels).not.toContain('simulator:nowhere-model-that-fails');
     expect(labels.size).toBeLessThanOrEqual(52);
     expect(metricValue(samples, 'ply_gateway_requests_total')).toBe(models.length);
   });

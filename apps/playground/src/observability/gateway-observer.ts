@@ -41,7 +41,7 @@ export class GatewayObserver {
       route,
       response,
       redact: this.#redact,
-      modelLabel: (providerId, model) => this.#labels.of(providerId, model),
+      modelLabel: (providerId, model, answered) => this.#labels.of(providerId, model, answered),
     });
     try {
       await call.trace.run(() => run(call));

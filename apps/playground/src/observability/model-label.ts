@@ -10,9 +10,9 @@ const DEFAULT_MAX_UNKNOWN = 50;
  * Bounds the `model` label. A provider id is one the registry knows; a model the
  * catalogue knows is named by its catalogue id (snapshots and fine-tunes fold into their
  * family); any other name (an OpenAI-compatible server's own model, or whatever a client
- * typed) is kept only in a safe shape, never key-shaped, and only for the first
- * `maxUnknown` such names. So no client can grow the series without limit or put a key
- * into them.
+ * typed) is kept only in a safe shape, never key-shaped, once an upstream has answered a
+ * call for it, and only for the first `maxUnknown` such names. So no client can grow the
+ * series without limit, crowd out real models with names that fail, or put a key into them.
  */
 export class ModelLabels {
   readonly #catalogue: ModelCatalogue;
@@ -24,8 +24,11 @@ export class ModelLabels {
     this.#maxUnknown = options.maxUnknown ?? DEFAULT_MAX_UNKNOWN;
   }
 
-  /** `provider:model`, `provider` alone when the call named no model, `unknown` without a provider. */
-  of(providerId: string | undefined, model: string | undefined): string {
+  /**
+   * `provider:model`, `provider` alone when the call named no model, `unknown` without a
+   * provider. `answered`: an upstream answered this call, so its name may become a label.
+   */
+  of(providerId: string | undefined, model: string | undefined, answered: boolean): string {
     if (providerId === undefined) return 'unknown';
     if (model === undefined || model === '') return providerId;
     const entry = this.#catalogue.resolve(model);
@@ -33,7 +36,7 @@ export class ModelLabels {
     const label = `${providerId}:${model}`;
     if (!LABEL_SHAPE.test(model) || redactSecrets(model) !== model) return `${providerId}:other`;
     if (this.#unknown.has(label)) return label;
-    if (this.#unknown.size >= this.#maxUnknown) return `${providerId}:other`;
+    if (!answered || this.#unknown.size >= this.#maxUnknown) return `${providerId}:other`;
     this.#unknown.add(label);
     return label;
   }
