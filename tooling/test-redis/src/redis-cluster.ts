@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type RedisProcess, spawnRedis } from './redis-process.js';
+import { type RedisProcess, spawnRedis } from './redis-process.ts';
 
 const run = promisify(execFile);
 

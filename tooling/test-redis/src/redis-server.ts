@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RedisProcess, spawnRedis } from './redis-process.js';
+// `.ts` specifiers: the bench loads this file with plain Node (type stripping), not vitest.
+import { type RedisProcess, spawnRedis } from './redis-process.ts';
 
-export { pingRedis } from './redis-process.js';
+export { pingRedis } from './redis-process.ts';
 
 /**
  * What a test server keeps on disk. `none`: nothing (`--save ''`, `--appendonly no`), so a
