@@ -23,8 +23,10 @@ interface Attempt {
  * number, provider, model, server, response id, error type) but neither the operation name
  * nor the usage: tools that sum GenAI spans count a call once, from the call span.
  */
-function beginAttempt(instruments: Instruments, call: ResolvedCall): Attempt {
+function beginAttempt(instruments: Instruments, call: ResolvedCall): Attempt | undefined {
   const state = call.shared<CallState | undefined>(instruments.callKey, () => undefined);
+  // The call's span does not record: neither would its attempts'.
+  if (state !== undefined && !state.span.isRecording()) return undefined;
   const number = state ? ++state.attempts : undefined;
   const parent = state?.context ?? context.active();
   const span = instruments.tracer.startSpan(
@@ -38,6 +40,7 @@ function beginAttempt(instruments: Instruments, call: ResolvedCall): Attempt {
     if (call.target.model !== undefined) span.setAttribute(GEN_AI.requestModel, call.target.model);
     if (number !== undefined) span.setAttribute(PLY.attempt, number);
   }
+  if (!span.isRecording()) return undefined;
   return { span, context: trace.setSpan(parent, span) };
 }
 
@@ -60,7 +63,11 @@ function attemptFailed(attempt: Attempt, error: unknown): void {
   span.end();
 }
 
-function settle<T extends ChatResult | EmbedResult>(attempt: Attempt, run: () => Promise<T>) {
+function settle<T extends ChatResult | EmbedResult>(
+  attempt: Attempt | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (attempt === undefined) return run();
   let pending: Promise<T>;
   try {
     pending = context.with(attempt.context, run);
@@ -90,6 +97,7 @@ export function attemptLayer(instruments: Instruments): Middleware {
     embed: ({ call, next }) => settle(beginAttempt(instruments, call), next),
     stream({ call, next }) {
       const attempt = beginAttempt(instruments, call);
+      if (attempt === undefined) return next();
       let stream: ReturnType<typeof next>;
       try {
         stream = context.with(attempt.context, next);

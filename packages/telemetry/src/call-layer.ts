@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import { ChatStream, type Middleware } from '@ply/core';
+import { ChatStream, type Middleware, type StreamObserver } from '@ply/core';
 import { beginCall, type CallState, callFailed, callSucceeded, firstChunk } from './call-state.js';
 import type { Instruments } from './instruments.js';
 import { readsInCallContext } from './stream-context.js';
@@ -50,40 +50,38 @@ export function callLayer(instruments: Instruments): Middleware {
     },
 
     stream({ request, options, call, next }) {
-      // The span starts when the stream is first read (an unread stream made no call) and
-      // ends with the stream however it ends: done, abort, a consumer that left, an error.
-      let state: CallState | undefined;
+      const state = beginCall(instruments, call);
+      const observer: StreamObserver = {
+        event: () => {
+          if (state.firstChunkAt === undefined) firstChunk(instruments, state);
+          return undefined;
+        },
+        result: (result) => {
+          callSucceeded(instruments, state, result);
+          return undefined;
+        },
+        error: (error) => callFailed(instruments, state, error),
+      };
+      // Nothing will be recorded on the span: only the metrics watch the stream.
+      if (!state.span.isRecording()) {
+        // The call starts when the stream is first read: its durations count from there.
+        return next().observe({ ...observer, start: () => (state.startedAt = performance.now()) });
+      }
+      // The stream's span ends with the stream however it ends: its last event, a consumer
+      // that left, `abort()` (read or not), the caller's signal, an error.
       const stream = ChatStream.defer(
         async (signal) => {
-          const begun = beginCall(instruments, call);
-          state = begun;
-          let inner: ChatStream;
-          try {
-            inner = context.with(begun.context, () => next(request, { ...options, signal }));
-          } catch (error) {
-            callFailed(instruments, begun, error);
-            throw error;
-          }
-          inner.observe({
-            event: () => {
-              if (begun.firstChunkAt === undefined) firstChunk(instruments, begun);
-              return undefined;
-            },
-            result: (result) => {
-              callSucceeded(instruments, begun, result);
-              return undefined;
-            },
-            error: (error) => callFailed(instruments, begun, error),
-          });
+          state.startedAt = performance.now();
+          const inner = context.with(state.context, () => next(request, { ...options, signal }));
           // Opened here, with the span active, so that what the layers below do before the
           // first content event (retries, waits, attempts) runs in the call's context. A
           // failure reaches the caller through the stream, as it would have unopened.
-          await within(begun, () => inner.opened()).catch(() => {});
+          await within(state, () => inner.opened()).catch(() => {});
           return inner;
         },
         options.signal ? { signal: options.signal } : {},
-      );
-      return readsInCallContext(stream, () => state);
+      ).observe(observer);
+      return readsInCallContext(stream, state);
     },
   };
 }

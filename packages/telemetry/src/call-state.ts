@@ -26,11 +26,15 @@ export const CALL_STATE = createContextKey('ply.telemetry.call');
 /** One logical call between its start and its end: its span and what its metrics need. */
 export interface CallState {
   readonly span: Span;
-  /** The caller's context with the call span active and this state under `CALL_STATE`. */
+  /**
+   * The caller's context with the call span active and this state under `CALL_STATE`; the
+   * caller's own when the span does not record.
+   */
   context: Context;
   /** The metrics' dimensions. */
-  readonly target: Attributes;
-  readonly startedAt: number;
+  readonly target: Readonly<Attributes>;
+  /** When the call started (for a stream, when it was first read). */
+  startedAt: number;
   /** Attempts made so far (the attempt layer counts them). */
   attempts: number;
   firstChunkAt: number | undefined;
@@ -44,6 +48,7 @@ export function beginCall(instruments: Instruments, call: ResolvedCall): CallSta
   const operation = call.kind === 'embed' ? OPERATION.embeddings : OPERATION.chat;
   const model = call.target.model;
   const target = targetAttributes(call, operation, instruments.providerName(call));
+  const active = context.active();
   const span = instruments.tracer.startSpan(model ? `${operation} ${model}` : operation, {
     kind: SpanKind.CLIENT,
   });
@@ -58,14 +63,15 @@ export function beginCall(instruments: Instruments, call: ResolvedCall): CallSta
   }
   const state: CallState = {
     span,
-    context: context.active(),
+    context: active,
     target,
     startedAt: performance.now(),
     attempts: 0,
     firstChunkAt: undefined,
     ended: false,
   };
-  state.context = trace.setSpan(state.context, span).setValue(CALL_STATE, state);
+  // A span that does not record needs no context: nothing will be added to it.
+  if (span.isRecording()) state.context = trace.setSpan(active, span).setValue(CALL_STATE, state);
   call.shared(instruments.callKey, () => state);
   return state;
 }

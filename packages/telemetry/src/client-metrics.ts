@@ -10,6 +10,12 @@ const TOKENS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
 
+interface AnswerDimensions {
+  answer: Attributes;
+  input: Attributes;
+  output: Attributes;
+}
+
 /** The GenAI client metrics: token usage, operation duration, time to first chunk. */
 export class ClientMetrics {
   readonly #tokenUsage: Histogram;
@@ -35,31 +41,52 @@ export class ClientMetrics {
   }
 
   /** A call that answered: its duration and the tokens it was billed for. */
-  succeeded(target: Attributes, responseModel: string | undefined, seconds: number, usage: Usage) {
-    const attributes = responseModel
-      ? { ...target, [GEN_AI.responseModel]: responseModel }
-      : target;
-    this.#duration.record(seconds, attributes);
+  succeeded(
+    target: Readonly<Attributes>,
+    responseModel: string | undefined,
+    seconds: number,
+    usage: Usage,
+  ) {
+    const dimensions = this.#answered(target, responseModel);
+    this.#duration.record(seconds, dimensions.answer);
     // Estimated usage (nothing billed came back) is not what the API counted.
     if (usage.estimated) return;
-    this.#tokenUsage.record(usage.inputTokens, {
-      ...attributes,
-      [GEN_AI.tokenType]: TOKEN_TYPE.input,
-    });
+    this.#tokenUsage.record(usage.inputTokens, dimensions.input);
     // Embeddings produce no output tokens: the conventions record input only.
     if (target[GEN_AI.operationName] === OPERATION.embeddings) return;
-    this.#tokenUsage.record(usage.outputTokens, {
-      ...attributes,
-      [GEN_AI.tokenType]: TOKEN_TYPE.output,
-    });
+    this.#tokenUsage.record(usage.outputTokens, dimensions.output);
+  }
+
+  /** The dimensions of an answer, built once per target and response model. */
+  readonly #dimensions = new WeakMap<Readonly<Attributes>, Map<string, AnswerDimensions>>();
+  #answered(target: Readonly<Attributes>, responseModel: string | undefined): AnswerDimensions {
+    let byModel = this.#dimensions.get(target);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#dimensions.set(target, byModel);
+    }
+    const key = responseModel ?? '';
+    let dimensions = byModel.get(key);
+    if (dimensions === undefined) {
+      const answer = responseModel ? { ...target, [GEN_AI.responseModel]: responseModel } : target;
+      dimensions = {
+        answer,
+        input: { ...answer, [GEN_AI.tokenType]: TOKEN_TYPE.input },
+        output: { ...answer, [GEN_AI.tokenType]: TOKEN_TYPE.output },
+      };
+      // Response models are few per target (dated snapshots); a bound keeps a misbehaving
+      // server from growing the cache.
+      if (byModel.size < 100) byModel.set(key, dimensions);
+    }
+    return dimensions;
   }
 
   /** A call that failed: its duration, with `error.type`. */
-  failed(target: Attributes, seconds: number, errorType: string) {
+  failed(target: Readonly<Attributes>, seconds: number, errorType: string) {
     this.#duration.record(seconds, { ...target, [GENERAL.errorType]: errorType });
   }
 
-  firstChunk(target: Attributes, seconds: number) {
+  firstChunk(target: Readonly<Attributes>, seconds: number) {
     this.#firstChunk.record(seconds, target);
   }
 }

@@ -1,5 +1,6 @@
 import { wrapProvider } from '@ply/core';
 import { ManualClock } from '@ply/core/testing';
+import { BudgetManager, costTracking, MemoryBudgetStore } from '@ply/cost';
 import { createOpenAIProvider } from '@ply/provider-openai';
 import { CircuitBreaker, RateLimiter, type ResilienceEvent, resilience } from '@ply/resilience';
 import { type RunningSimulator, startSimulator } from '@ply/simulator';
@@ -90,6 +91,34 @@ describe('policy events', () => {
       'ply.wait_ms': 60_000,
     });
     expect(events[1]?.attributes).toMatchObject({ 'ply.waited_ms': 60_000 });
+  });
+
+  it('put a budget refusal on the stream it refused', async () => {
+    const sdk = testTelemetry();
+    const otel = telemetry({
+      tracerProvider: sdk.tracerProvider,
+      meterProvider: sdk.meterProvider,
+    });
+    const budget = new BudgetManager({
+      limits: [{ scope: 'user', limit: 0.000_001, period: 'total' }],
+      store: new MemoryBudgetStore(),
+      onEvent: otel.events,
+    });
+    const provider = wrapProvider(
+      createOpenAIProvider({ apiKey: 'test-key', baseURL: simulator.url }),
+      otel.call,
+      costTracking({ budget }),
+      otel.attempt,
+    );
+    const stream = provider.stream(request, { metadata: { user: 'bob' } });
+    await expect(stream.result).rejects.toMatchObject({ code: 'budget_exceeded' });
+
+    const spans = sdk.spans();
+    expect(spans.map((span) => span.name)).toEqual(['chat gpt-4o-mini']);
+    const [call] = spans;
+    expect(call?.attributes['error.type']).toBe('budget_exceeded');
+    expect(call?.events.map((event) => event.name)).toEqual(['ply.budget.exceeded']);
+    expect(call?.events[0]?.attributes).toMatchObject({ 'ply.scope': 'user:bob' });
   });
 
   it('name every event type as ply.<family>.<what>', () => {

@@ -3,23 +3,17 @@ import type { ChatStream } from '@ply/core';
 import type { CallState } from './call-state.js';
 
 /**
- * Makes the caller's reads of `stream` (and its `abort()`) run in the call's context while
- * its span records. A stream's reading loop runs on the caller's reads, and so do the
+ * Makes the caller's reads of `stream` (and its `abort()`) run in the call's context until
+ * its span ends. A stream's reading loop runs on the caller's reads, and so do the
  * layers' hooks at its end (a budget settling, a limiter reconciling): this way the events
  * they report land on the call's span rather than on whatever the caller has active.
  * Nothing is forwarded: each read is the stream's own, entered in another context.
  */
-export function readsInCallContext(
-  stream: ChatStream,
-  current: () => CallState | undefined,
-): ChatStream {
+export function readsInCallContext(stream: ChatStream, state: CallState): ChatStream {
   const iterate = stream[Symbol.asyncIterator].bind(stream);
   const abort = stream.abort.bind(stream);
   const inCall = <T>(run: () => T): T => {
-    const state = current();
-    return state === undefined || state.ended || !state.span.isRecording()
-      ? run()
-      : context.with(state.context, run);
+    return state.ended ? run() : context.with(state.context, run);
   };
   stream[Symbol.asyncIterator] = () => {
     const iterator = iterate();

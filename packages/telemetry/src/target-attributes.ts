@@ -29,12 +29,28 @@ export function serverAttributes(endpoint: string): Attributes {
   return server;
 }
 
-/** What identifies the target: the metrics' dimensions and the attempt span's attributes. */
+/** Targets' attributes by operation, provider and deployment: few, so built once each. */
+const targets = new Map<string, Readonly<Attributes>>();
+
+/**
+ * What identifies the target: the metrics' dimensions and the start of the call span's
+ * attributes. Shared and frozen: copy before adding to it.
+ */
 export function targetAttributes(
   call: ResolvedCall,
   operation: OperationName,
   providerName: string,
-): Attributes {
+): Readonly<Attributes> {
+  const key = `${operation}\n${providerName}\n${call.target.deployment}`;
+  let attributes = targets.get(key);
+  if (attributes === undefined) {
+    attributes = Object.freeze(buildTarget(call, operation, providerName));
+    if (targets.size < 1000) targets.set(key, attributes);
+  }
+  return attributes;
+}
+
+function buildTarget(call: ResolvedCall, operation: OperationName, providerName: string) {
   const attributes: Attributes = {
     [GEN_AI.operationName]: operation,
     [GEN_AI.providerName]: providerName,
