@@ -61,7 +61,9 @@ function callOptionsOf(options: CallOptions): CacheCallOptions {
  * Sampled answers (temperature without a seed, `n > 1`) are not cached unless asked.
  * Failures, budget refusals and streams that did not finish are never stored. Concurrent
  * identical calls share one provider call, across processes on a shared store. A store
- * that fails is skipped: the call goes to the provider (fail open).
+ * that fails is skipped: the call goes to the provider (fail open). Answers are written to
+ * the store after the caller has them; `dispose()` on the wrapped provider waits for the
+ * writes under way, so a process that stops does not lose the answer it just paid for.
  */
 export function responseCache(options: ResponseCacheOptions = {}): Middleware {
   const clock = options.clock ?? systemClock;
@@ -148,17 +150,22 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     emit({ type: 'stored', kind: entry.kind, key: planned.key, ttlMs: planned.ttlMs });
     if (owner) owner.fill(payload, planned.ttlMs);
     else {
-      store.fill(planned.key, payload, planned.ttlMs).then(
-        (stored) => {
-          if (!stored) emit({ type: 'not-stored', key: planned.key });
-        },
-        (error: unknown) => emit({ type: 'store-error', operation: 'fill', error }),
+      flights.track(
+        store.fill(planned.key, payload, planned.ttlMs).then(
+          (stored) => {
+            if (!stored) emit({ type: 'not-stored', key: planned.key });
+          },
+          (error: unknown) => emit({ type: 'store-error', operation: 'fill', error }),
+        ),
       );
     }
   }
 
   return {
     name: 'response-cache',
+
+    /** Waits for the answers being written to the store (the provider's `dispose()` does). */
+    dispose: () => flights.idle(),
 
     async complete({ options: callOptions, call, next }) {
       const planned = plan(call, callOptions);

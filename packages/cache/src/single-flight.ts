@@ -42,10 +42,27 @@ export class SingleFlight {
   readonly #options: SingleFlightOptions;
   /** Keys in flight in this process: resolves with the answer, or undefined if none came. */
   readonly #flights = new Map<string, Promise<string | undefined>>();
+  /** Store writes not yet answered: what `idle()` waits for. */
+  readonly #writes = new Set<Promise<unknown>>();
 
   constructor(store: CacheStore, options: SingleFlightOptions) {
     this.#store = store;
     this.#options = options;
+  }
+
+  /** `write` (a store fill or release nobody awaits) counted until it settles. */
+  track(write: Promise<unknown>): void {
+    const settled = write.then(
+      () => {},
+      () => {},
+    );
+    this.#writes.add(settled);
+    void settled.then(() => this.#writes.delete(settled));
+  }
+
+  /** Resolves once every store write started so far has been answered. */
+  async idle(): Promise<void> {
+    while (this.#writes.size > 0) await Promise.all(this.#writes);
   }
 
   async acquire(key: string, signal: AbortSignal | undefined): Promise<Acquired> {
@@ -105,7 +122,7 @@ export class SingleFlight {
         // Waiters here get the answer now; the flight ends once the store holds it, so a
         // caller arriving meanwhile is answered from the flight rather than missing the store.
         flight.answer(payload);
-        this.#store
+        const write = this.#store
           .fill(key, payload, ttlMs, token)
           .then(
             (stored) => {
@@ -117,6 +134,7 @@ export class SingleFlight {
             },
           )
           .finally(flight.end);
+        this.track(write);
       },
       abandon: () => {
         if (done) return;
@@ -125,9 +143,11 @@ export class SingleFlight {
         flight.end();
         flight.answer(undefined);
         if (token === undefined) return;
-        this.#store.release(key, token).catch((error: unknown) => {
-          this.#options.onStoreError(error, 'release');
-        });
+        this.track(
+          this.#store.release(key, token).catch((error: unknown) => {
+            this.#options.onStoreError(error, 'release');
+          }),
+        );
       },
     };
   }
