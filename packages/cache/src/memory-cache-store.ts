@@ -52,7 +52,9 @@ export class MemoryCacheStore implements CacheStore {
       maxEntrySize: maxEntryBytes,
       sizeCalculation: (payload) => Math.max(1, Buffer.byteLength(payload)),
       // TTLs on the injected clock, read on each access rather than cached for a moment.
-      perf: this.#clock,
+      // Shifted by 1 ms: lru-cache reads an entry stored at time 0 as having no TTL, and a
+      // test clock starts there.
+      perf: { now: () => this.#clock.now() + 1 },
       ttlResolution: 0,
     });
   }

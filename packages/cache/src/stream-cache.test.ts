@@ -1,4 +1,5 @@
 import type { ChatStream, ChatStreamEvent, ToolDefinition } from '@ply/core';
+import { ManualClock } from '@ply/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ask, chatCalls, eventLog, loopbackSimulator, stackOn } from './cache.test-support.js';
 import { responseCache } from './response-cache.js';
@@ -114,5 +115,32 @@ describe('responseCache: stream', () => {
     );
     expect(chatCalls(env.sim)).toHaveLength(1);
     expect(new Set(results.map((result) => result.text)).size).toBe(1);
+  });
+
+  it("replay: 'paced' keeps the pauses the stream arrived with, on the injected clock", async () => {
+    const clock = new ManualClock(1_000);
+    const provider = stackOn(env.sim, responseCache({ clock, replay: 'paced' }));
+    const request = ask('Pace me');
+    const live: ChatStreamEvent[] = [];
+    for await (const event of provider.stream(request)) {
+      live.push(event);
+      await clock.advance(100); // the next event arrives 100 ms later
+    }
+    expect(live.length).toBeGreaterThan(2);
+
+    const replay = provider.stream(request)[Symbol.asyncIterator]();
+    expect((await replay.next()).value).toEqual(live[0]);
+    let arrived = false;
+    const second = replay.next().then((step) => {
+      arrived = true;
+      return step;
+    });
+    await clock.advance(99);
+    expect(arrived).toBe(false);
+    await clock.advance(1);
+    expect(arrived).toBe(true);
+    expect((await second).value).toEqual(live[1]);
+    await replay.return?.();
+    expect(chatCalls(env.sim)).toHaveLength(1);
   });
 });
