@@ -12,6 +12,7 @@ import { writeReport } from './report.ts';
 import { benchResilience } from './resilience.ts';
 import { benchResponseModels } from './response-models.ts';
 import { benchStartupSize } from './startup-size.ts';
+import { benchTelemetry } from './telemetry.ts';
 import { benchTokens } from './tokens.ts';
 
 const suites: Record<string, (smoke: boolean) => Promise<void>> = {
@@ -23,6 +24,7 @@ const suites: Record<string, (smoke: boolean) => Promise<void>> = {
   'peers-stream': benchPeersStream,
   tokens: benchTokens,
   resilience: benchResilience,
+  telemetry: benchTelemetry,
   'startup-size': benchStartupSize,
 };
 
