@@ -18,12 +18,21 @@ export const BUDGETS: Readonly<Record<string, string>> = {
   // Issue 16: the adapter and the simulator bundle @ply/models, where each kept a smaller
   // table of its own before.
   '@ply/provider-openai': '47.5 kB',
-  '@ply/resilience': '15.5 kB',
-  '@ply/cost': '17 kB',
+  // Issue 17: a permit is re-dated when the server answers (restamp), an early-ended stream
+  // reconciles to its tokens so far, a 429 drains the limit it names, and the Redis stores
+  // share one health verdict and keep a non-empty hash tag.
+  '@ply/resilience': '18.5 kB',
+  // Issue 17: the Redis budget store keeps settlements it cannot record, notices a Redis
+  // that lost its data (generation marker), runs on a cluster and shares the health verdict.
+  '@ply/cost': '19.5 kB',
   '@ply/simulator': '22.5 kB',
   // The front door bundles every layer it builds the stack from (core, models, the adapter,
   // resilience, cost).
   '@ply/client': '70 kB',
+  // Issue 19: the response cache (key, single flight, stream replay, stores) and
+  // OpenTelemetry (call and attempt spans, policy events, GenAI metrics).
+  '@ply/cache': '8.5 kB',
+  '@ply/telemetry': '8.5 kB',
 };
 
 export default budgetChecks(BUDGETS);

@@ -16,6 +16,8 @@ export const PLY_FOLDERS = [
   'cost',
   'simulator',
   'client',
+  'cache',
+  'telemetry',
 ] as const;
 
 export interface Manifest {
