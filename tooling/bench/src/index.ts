@@ -3,6 +3,7 @@
 // .reports/ instead). `--only <suite>` runs one suite. Figures are ratios within one run;
 // nothing here asserts time.
 import { mkdir } from 'node:fs/promises';
+import { benchCache } from './cache.ts';
 import { benchCoreComposition } from './core-composition.ts';
 import { benchOverhead } from './overhead.ts';
 import { benchPeersComplete } from './peers-complete.ts';
@@ -25,6 +26,7 @@ const suites: Record<string, (smoke: boolean) => Promise<void>> = {
   tokens: benchTokens,
   resilience: benchResilience,
   telemetry: benchTelemetry,
+  cache: benchCache,
   'startup-size': benchStartupSize,
 };
 
