@@ -25,19 +25,19 @@ export type CacheBypassReason = 'requested' | 'nondeterministic';
 
 export type CacheEvent =
   | {
-      type: 'hit';
+      type: 'cache-hit';
       kind: CallKind;
       key: string;
       storedAt: number /** Waited on a call in flight. */;
       waited: boolean;
     }
-  | { type: 'miss'; kind: CallKind; key: string; refresh: boolean }
-  | { type: 'bypass'; kind: CallKind; reason: CacheBypassReason; detail?: string }
-  | { type: 'stored'; kind: CallKind; key: string; ttlMs: number }
+  | { type: 'cache-miss'; kind: CallKind; key: string; refresh: boolean }
+  | { type: 'cache-bypass'; kind: CallKind; reason: CacheBypassReason; detail?: string }
+  | { type: 'cache-stored'; kind: CallKind; key: string; ttlMs: number }
   /** The answer was too large for the store, or the store failed to keep it. */
-  | { type: 'not-stored'; key: string }
+  | { type: 'cache-not-stored'; key: string }
   /** The store failed; the call went on without it (the cache fails open). */
-  | { type: 'store-error'; operation: string; error: unknown };
+  | { type: 'cache-store-error'; operation: string; error: unknown };
 
 /** One cached call as a ledger records it: `@ply/cost`'s `UsageLedger` fits. */
 export interface CacheLedgerEntry {

@@ -66,7 +66,7 @@ describe('responseCache outermost over costTracking and resilience', () => {
       .result.catch((error: unknown) => error);
     // The stream is another key: it reached the limiter, which refused it, and nothing was stored.
     expect(streamed).toMatchObject({ code: 'rate_limit_wait_exceeded' });
-    expect(stack.cacheEvents.events.filter((event) => event.type === 'stored')).toHaveLength(1);
+    expect(stack.cacheEvents.events.filter((event) => event.type === 'cache-stored')).toHaveLength(1);
 
     const [paid, cached] = stack.ledger.entries();
     expect(paid).toMatchObject({ stream: false });
@@ -109,7 +109,7 @@ describe('responseCache outermost over costTracking and resilience', () => {
     await expect(stack.provider.complete(request)).rejects.toBeInstanceOf(BudgetExceededError);
     await expect(stack.provider.complete(request)).rejects.toBeInstanceOf(BudgetExceededError);
     expect(stack.budgetEvents.filter((event) => event.type === 'budget-exceeded')).toHaveLength(2);
-    expect(stack.cacheEvents.events.filter((event) => event.type === 'stored')).toEqual([]);
+    expect(stack.cacheEvents.events.filter((event) => event.type === 'cache-stored')).toEqual([]);
     expect(chatCalls(env.sim)).toEqual([]);
   });
 });

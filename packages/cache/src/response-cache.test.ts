@@ -62,8 +62,8 @@ describe('responseCache: complete', () => {
     await provider.complete(ask('Sample', { n: 2, seed: 1 }));
     await provider.complete(ask('Sample', { n: 2, seed: 1 }));
     expect(chatCalls(env.sim)).toHaveLength(6);
-    expect(events.filter((event) => event.type === 'bypass')).toHaveLength(6);
-    expect(events[0]).toMatchObject({ type: 'bypass', reason: 'nondeterministic' });
+    expect(events.filter((event) => event.type === 'cache-bypass')).toHaveLength(6);
+    expect(events[0]).toMatchObject({ type: 'cache-bypass', reason: 'nondeterministic' });
 
     // A seed makes it repeatable.
     await provider.complete(ask('Sample', { temperature: 0.7, seed: 7 }));
@@ -136,7 +136,7 @@ describe('responseCache: complete', () => {
     expect(chatCalls(env.sim)).toHaveLength(1);
     expect(new Set(answers.map((answer) => answer.text)).size).toBe(1);
     expect(answers.filter((answer) => answer.meta.cache === undefined)).toHaveLength(1);
-    expect(events.filter((event) => event.type === 'hit' && event.waited)).toHaveLength(19);
+    expect(events.filter((event) => event.type === 'cache-hit' && event.waited)).toHaveLength(19);
   });
 
   it('hands the key to a waiter when the shared call fails', async () => {
@@ -181,7 +181,7 @@ describe('responseCache: complete', () => {
     const answer = await provider.complete(ask('No store'));
     expect(answer.text).not.toBe('');
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'store-error', operation: 'claim' }),
+      expect.objectContaining({ type: 'cache-store-error', operation: 'claim' }),
     );
   });
 });

@@ -83,8 +83,8 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     leaseMs,
     pollMs,
     clock,
-    onStoreError: (error, operation) => emit({ type: 'store-error', operation, error }),
-    onNotStored: (key) => emit({ type: 'not-stored', key }),
+    onStoreError: (error, operation) => emit({ type: 'cache-store-error', operation, error }),
+    onNotStored: (key) => emit({ type: 'cache-not-stored', key }),
   });
 
   /** How `call` uses the cache, or undefined when it does not. */
@@ -92,13 +92,13 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     const asked = callOptionsOf(callOptions);
     const kind = call.kind;
     if (asked.bypass) {
-      emit({ type: 'bypass', kind, reason: 'requested' });
+      emit({ type: 'cache-bypass', kind, reason: 'requested' });
       return undefined;
     }
     if (kind !== 'embed' && !(asked.nondeterministic ?? options.nondeterministic)) {
       const detail = nondeterminism(call.request as ChatRequest);
       if (detail !== undefined) {
-        emit({ type: 'bypass', kind, reason: 'nondeterministic', detail });
+        emit({ type: 'cache-bypass', kind, reason: 'nondeterministic', detail });
         return undefined;
       }
     }
@@ -116,7 +116,7 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     signal: AbortSignal | undefined,
   ): Promise<{ entry: CacheEntry } | { owner: Extract<Acquired, { kind: 'owner' }> | undefined }> {
     if (planned.refresh) {
-      emit({ type: 'miss', kind, key: planned.key, refresh: true });
+      emit({ type: 'cache-miss', kind, key: planned.key, refresh: true });
       return { owner: undefined };
     }
     const acquired = await flights.acquire(planned.key, signal);
@@ -124,7 +124,7 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
       const entry = parseEntry(acquired.payload);
       if (entry?.kind === kind) {
         emit({
-          type: 'hit',
+          type: 'cache-hit',
           kind,
           key: planned.key,
           storedAt: entry.storedAt,
@@ -133,10 +133,10 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
         return { entry };
       }
       // Unreadable (another version wrote it): produced again, without the lease.
-      emit({ type: 'miss', kind, key: planned.key, refresh: false });
+      emit({ type: 'cache-miss', kind, key: planned.key, refresh: false });
       return { owner: undefined };
     }
-    emit({ type: 'miss', kind, key: planned.key, refresh: false });
+    emit({ type: 'cache-miss', kind, key: planned.key, refresh: false });
     return { owner: acquired };
   }
 
@@ -147,15 +147,15 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     entry: CacheEntry,
   ) {
     const payload = serializeEntry(entry);
-    emit({ type: 'stored', kind: entry.kind, key: planned.key, ttlMs: planned.ttlMs });
+    emit({ type: 'cache-stored', kind: entry.kind, key: planned.key, ttlMs: planned.ttlMs });
     if (owner) owner.fill(payload, planned.ttlMs);
     else {
       flights.track(
         store.fill(planned.key, payload, planned.ttlMs).then(
           (stored) => {
-            if (!stored) emit({ type: 'not-stored', key: planned.key });
+            if (!stored) emit({ type: 'cache-not-stored', key: planned.key });
           },
-          (error: unknown) => emit({ type: 'store-error', operation: 'fill', error }),
+          (error: unknown) => emit({ type: 'cache-store-error', operation: 'fill', error }),
         ),
       );
     }

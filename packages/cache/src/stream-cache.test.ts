@@ -75,7 +75,7 @@ describe('responseCache: stream', () => {
     await again.result;
     expect((await again.result).meta.cache).toBeUndefined();
     expect(chatCalls(env.sim)).toHaveLength(2);
-    expect(events.filter((event) => event.type === 'stored')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'cache-stored')).toHaveLength(1);
   });
 
   it('never stores an aborted stream', async () => {

@@ -61,7 +61,7 @@ describe('RedisCacheStore', () => {
     const answer = await provider.complete(request);
     expect(answer.meta.cache).toBeUndefined();
     expect(chatCalls(env.sim)).toHaveLength(1);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'miss', key }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'cache-miss', key }));
     // And the answer was stored under the key for the next caller.
     expect(await store.claim(key, 300)).toMatchObject({ status: 'hit' });
   });
@@ -90,8 +90,8 @@ describe('RedisCacheStore', () => {
     }
     // Nothing was stored, and the lease was given back: the second call was not kept waiting.
     expect(chatCalls(env.sim)).toHaveLength(2);
-    expect(events.filter((event) => event.type === 'not-stored')).toHaveLength(2);
-    expect(events.filter((event) => event.type === 'hit')).toEqual([]);
+    expect(events.filter((event) => event.type === 'cache-not-stored')).toHaveLength(2);
+    expect(events.filter((event) => event.type === 'cache-hit')).toEqual([]);
   });
 
   it('fails open: with Redis unreachable, calls go to the provider', async () => {
@@ -110,7 +110,7 @@ describe('RedisCacheStore', () => {
       const answer = await provider.complete(ask('Redis is down'));
       expect(answer.text).not.toBe('');
       expect(chatCalls(env.sim)).toHaveLength(1);
-      const failure = events.find((event) => event.type === 'store-error');
+      const failure = events.find((event) => event.type === 'cache-store-error');
       expect(failure).toMatchObject({ operation: 'claim' });
       expect((failure as { error: unknown }).error).toBeInstanceOf(ConnectionError);
     } finally {

@@ -25,9 +25,9 @@ const provider = wrapProvider(
     // A loaded machine can starve Redis for seconds: this test is about sharing, not speed.
     store: new RedisCacheStore({ redis, prefix: options.prefix, timeoutMs: 30_000 }),
     onEvent: (event) => {
-      if (event.type === 'hit') hits++;
-      if (event.type === 'miss') misses++;
-      if (event.type === 'store-error') errors.push(`${event.operation}: ${event.error?.message}`);
+      if (event.type === 'cache-hit') hits++;
+      if (event.type === 'cache-miss') misses++;
+      if (event.type === 'cache-store-error') errors.push(`${event.operation}: ${event.error?.message}`);
     },
   }),
 );
