@@ -66,7 +66,9 @@ describe('responseCache outermost over costTracking and resilience', () => {
       .result.catch((error: unknown) => error);
     // The stream is another key: it reached the limiter, which refused it, and nothing was stored.
     expect(streamed).toMatchObject({ code: 'rate_limit_wait_exceeded' });
-    expect(stack.cacheEvents.events.filter((event) => event.type === 'cache-stored')).toHaveLength(1);
+    expect(stack.cacheEvents.events.filter((event) => event.type === 'cache-stored')).toHaveLength(
+      1,
+    );
 
     const [paid, cached] = stack.ledger.entries();
     expect(paid).toMatchObject({ stream: false });

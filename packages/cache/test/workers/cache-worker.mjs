@@ -27,7 +27,8 @@ const provider = wrapProvider(
     onEvent: (event) => {
       if (event.type === 'cache-hit') hits++;
       if (event.type === 'cache-miss') misses++;
-      if (event.type === 'cache-store-error') errors.push(`${event.operation}: ${event.error?.message}`);
+      if (event.type === 'cache-store-error')
+        errors.push(`${event.operation}: ${event.error?.message}`);
     },
   }),
 );
