@@ -75,31 +75,85 @@ export function serializeEntry(entry: CacheEntry): string {
   return JSON.stringify({ ...head, result: entry.result });
 }
 
-/** The entry a payload holds, or undefined for one this version cannot read (a miss). */
-export function parseEntry(payload: string): CacheEntry | undefined {
-  let parsed: Record<string, unknown>;
-  try {
-    parsed = JSON.parse(payload) as Record<string, unknown>;
-  } catch {
-    return undefined;
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A payload of this version that does not hold what it says: read as a miss, and reported. */
+export class DamagedEntryError extends Error {
+  override readonly name = 'DamagedEntryError';
+}
+
+function damaged(what: string): never {
+  throw new DamagedEntryError(`stored cache entry is damaged: ${what}`);
+}
+
+/** What a hit reads of any result: its `meta`. */
+function checkResult(result: unknown, chat: boolean): void {
+  if (!isRecord(result) || !isRecord(result.meta)) damaged('`result` or `result.meta` missing');
+  if (chat && !Array.isArray(result.choices)) damaged('`result.choices` is not a list');
+}
+
+function checkStream(parsed: Record<string, unknown>): void {
+  const { chunks, events } = parsed;
+  if (!Array.isArray(chunks)) damaged('`chunks` is not a list');
+  if (!Array.isArray(events)) damaged('`events` is not a list');
+  for (const recorded of events as unknown[]) {
+    if (!isRecord(recorded) || !isRecord(recorded.event)) damaged('an event is not an object');
+    const { event, atMs, chunk } = recorded;
+    if (typeof event.type !== 'string' || !Number.isFinite(atMs)) damaged('an event is malformed');
+    if (
+      chunk !== undefined &&
+      !(Number.isSafeInteger(chunk) && (chunk as number) >= 0 && (chunk as number) < chunks.length)
+    ) {
+      damaged('an event points at no chunk');
+    }
   }
-  const { v, kind, storedAt } = parsed ?? {};
-  if (v !== ENTRY_VERSION || typeof storedAt !== 'number') return undefined;
+}
+
+function decodeVectors(embeddings: unknown): Float32Array[] {
+  if (!Array.isArray(embeddings)) damaged('`result.embeddings` is not a list');
+  return embeddings.map((vector) => {
+    if (typeof vector !== 'string') damaged('an embedding is not base64 text');
+    try {
+      return decodeVector(vector);
+    } catch {
+      return damaged('an embedding is not whole float32 values');
+    }
+  });
+}
+
+/**
+ * The entry a payload holds, or undefined for one another version wrote (a miss). A payload
+ * of this version that does not hold a readable entry throws `DamagedEntryError`.
+ */
+export function parseEntry(payload: string): CacheEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return damaged('not JSON');
+  }
+  if (!isRecord(parsed)) return damaged('not an object');
+  const { v, kind, storedAt } = parsed;
+  if (v !== ENTRY_VERSION) return undefined;
+  if (typeof storedAt !== 'number') damaged('`storedAt` is not a number');
   if (kind === 'embed') {
-    const result = parsed.result as Omit<EmbedResult, 'embeddings'> & { embeddings: string[] };
-    return {
-      kind,
-      storedAt,
-      result: { ...result, embeddings: result.embeddings.map(decodeVector) },
-    };
+    checkResult(parsed.result, false);
+    const result = parsed.result as unknown as EmbedResult;
+    return { kind, storedAt, result: { ...result, embeddings: decodeVectors(result.embeddings) } };
   }
   if (kind === 'stream') {
+    checkResult(parsed.result, true);
+    checkStream(parsed);
     return {
       kind,
       storedAt,
       ...readStream(parsed as unknown as StoredStream & { result: ChatResult }),
     };
   }
-  if (kind === 'complete') return { kind, storedAt, result: parsed.result as ChatResult };
-  return undefined;
+  if (kind === 'complete') {
+    checkResult(parsed.result, true);
+    return { kind, storedAt, result: parsed.result as unknown as ChatResult };
+  }
+  return damaged(`unknown kind ${JSON.stringify(kind)}`);
 }

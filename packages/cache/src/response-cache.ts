@@ -109,6 +109,17 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     };
   }
 
+  /** The entry a stored payload holds; undefined (a miss) when unreadable. */
+  function readEntry(payload: string): CacheEntry | undefined {
+    try {
+      return parseEntry(payload);
+    } catch (error) {
+      // A damaged entry fails open like a failing store: reported, then produced again.
+      emit({ type: 'cache-store-error', operation: 'read', error });
+      return undefined;
+    }
+  }
+
   /** The stored answer for `plan`, or the lease to produce it. */
   async function acquire(
     kind: CallKind,
@@ -121,7 +132,7 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     }
     const acquired = await flights.acquire(planned.key, signal);
     if (acquired.kind === 'hit') {
-      const entry = parseEntry(acquired.payload);
+      const entry = readEntry(acquired.payload);
       if (entry?.kind === kind) {
         emit({
           type: 'cache-hit',
@@ -132,7 +143,7 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
         });
         return { entry };
       }
-      // Unreadable (another version wrote it): produced again, without the lease.
+      // Unreadable (another version wrote it, or damaged): produced again, without the lease.
       emit({ type: 'cache-miss', kind, key: planned.key, refresh: false });
       return { owner: undefined };
     }

@@ -94,6 +94,26 @@ describe('RedisCacheStore', () => {
     expect(events.filter((event) => event.type === 'cache-hit')).toEqual([]);
   });
 
+  it('reads a damaged answer on Redis as a miss: the call goes upstream and succeeds', async () => {
+    const { events, onEvent } = eventLog();
+    const store = storeOn();
+    const request = ask('Damaged on Redis');
+    const provider = stackOn(env.sim, responseCache({ store, onEvent }));
+    const first = await provider.complete(request);
+    await provider.dispose();
+    const miss = events.find((event) => event.type === 'cache-miss');
+    if (miss?.type !== 'cache-miss') throw new Error('expected a cache-miss');
+    await store.fill(miss.key, JSON.stringify({ v: 1, kind: 'complete', storedAt: 1 }), 60_000);
+
+    const again = await stackOn(env.sim, responseCache({ store, onEvent })).complete(request);
+    expect(again.text).toBe(first.text);
+    expect(again.meta.cache).toBeUndefined();
+    expect(chatCalls(env.sim)).toHaveLength(2);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'cache-store-error', operation: 'read' }),
+    );
+  });
+
   it('fails open: with Redis unreachable, calls go to the provider', async () => {
     const redis = new Redis({
       host: '127.0.0.1',
