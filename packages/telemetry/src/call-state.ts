@@ -104,7 +104,8 @@ export function callSucceeded(
     state.target,
     result.meta.model ?? result.model,
     seconds(state.startedAt),
-    result.usage,
+    // A cache hit used no tokens: its usage is the stored answer's.
+    result.meta.cache?.hit === true ? undefined : result.usage,
   );
   if (state.span.isRecording()) {
     state.span.setAttributes(chat ? chatResultAttributes(result) : embedResultAttributes(result));

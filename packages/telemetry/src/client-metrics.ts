@@ -45,12 +45,13 @@ export class ClientMetrics {
     target: Readonly<Attributes>,
     responseModel: string | undefined,
     seconds: number,
-    usage: Usage,
+    usage: Usage | undefined,
   ) {
     const dimensions = this.#answered(target, responseModel);
     this.#duration.record(seconds, dimensions.answer);
-    // Estimated usage (nothing billed came back) is not what the API counted.
-    if (usage.estimated) return;
+    // Estimated usage (nothing billed came back) is not what the API counted; none at all
+    // is a cache hit's.
+    if (usage === undefined || usage.estimated) return;
     this.#tokenUsage.record(usage.inputTokens, dimensions.input);
     // Embeddings produce no output tokens: the conventions record input only.
     if (target[GEN_AI.operationName] === OPERATION.embeddings) return;

@@ -62,4 +62,6 @@ export const PLY = {
   attempts: 'ply.attempts',
   /** The registry id the call was addressed to, when it differs from the provider name. */
   providerId: 'ply.provider.id',
+  /** A response cache answered the call: no tokens were used, and no attempt was made. */
+  cacheHit: 'ply.cache.hit',
 } as const;

@@ -1,9 +1,20 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ChatResult, EmbedResult, Usage } from '@ply/core';
-import { GEN_AI } from './gen-ai-names.js';
+import { GEN_AI, PLY } from './gen-ai-names.js';
 
-/** The usage the API reported, under the conventions' names. */
-export function usageAttributes(usage: Usage, attributes: Attributes): void {
+/**
+ * The usage the API reported, under the conventions' names. A cache hit used no tokens
+ * (its usage is the stored answer's): it says so instead.
+ */
+export function usageAttributes(
+  result: { usage: Usage; meta: ChatResult['meta'] },
+  attributes: Attributes,
+): void {
+  if (result.meta.cache?.hit === true) {
+    attributes[PLY.cacheHit] = true;
+    return;
+  }
+  const usage = result.usage;
   attributes[GEN_AI.usageInputTokens] = usage.inputTokens;
   attributes[GEN_AI.usageOutputTokens] = usage.outputTokens;
   if (usage.cachedInputTokens)
@@ -25,7 +36,7 @@ export function chatResultAttributes(result: ChatResult): Attributes {
   attributes[GEN_AI.responseFinishReasons] = choices.map(
     (choice) => choice.finishReason.raw ?? choice.finishReason.unified,
   );
-  usageAttributes(result.usage, attributes);
+  usageAttributes(result, attributes);
   if (result.meta.serviceTier)
     attributes[GEN_AI.openaiResponseServiceTier] = result.meta.serviceTier;
   if (result.meta.systemFingerprint) {
@@ -39,7 +50,7 @@ export function embedResultAttributes(result: EmbedResult): Attributes {
   const model = result.meta.model ?? result.model;
   if (model) attributes[GEN_AI.responseModel] = model;
   if (result.meta.id) attributes[GEN_AI.responseId] = result.meta.id;
-  usageAttributes(result.usage, attributes);
+  usageAttributes(result, attributes);
   return attributes;
 }
 
