@@ -4,8 +4,7 @@ import {
   type ChatRequest,
   type ChatResult,
   ChatStream,
-  ConfigurationError,
-  InvalidRequestError,
+  type InvalidRequestError,
   type Middleware,
   type ResolvedCall,
   systemClock,
@@ -13,7 +12,8 @@ import {
 import { type CacheEntry, parseEntry, type RecordedEvent, serializeEntry } from './cache-entry.js';
 import { hitResult, recordHit, replayStream } from './cache-hit.js';
 import { cacheKeyOf } from './cache-key.js';
-import type { CacheCallOptions, CacheEvent, ResponseCacheOptions } from './cache-options.js';
+import type { CacheEvent, ResponseCacheOptions } from './cache-options.js';
+import { cacheCallOptionsOf, durationOption, positiveOption } from './cache-validation.js';
 import { nondeterminism } from './determinism.js';
 import { MemoryCacheStore } from './memory-cache-store.js';
 import { type Acquired, SingleFlight } from './single-flight.js';
@@ -23,32 +23,6 @@ interface Plan {
   key: string;
   ttlMs: number;
   refresh: boolean;
-}
-
-function positive(owner: string, name: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new ConfigurationError(`${owner}: \`${name}\` must be a number > 0, got ${value}`);
-  }
-  return value;
-}
-
-/** The call's `metadata.cache`, checked: a typed error naming the field. */
-function callOptionsOf(options: CallOptions): CacheCallOptions {
-  const asked = options.metadata?.cache;
-  if (asked === undefined) return {};
-  if (typeof asked !== 'object' || asked === null) {
-    throw new InvalidRequestError('`metadata.cache` must be an object', {
-      field: 'metadata.cache',
-    });
-  }
-  const { ttlMs } = asked;
-  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs > 0)) {
-    throw new InvalidRequestError(
-      `\`metadata.cache.ttlMs\` must be a number of ms > 0, got ${String(ttlMs)}`,
-      { field: 'metadata.cache.ttlMs' },
-    );
-  }
-  return asked;
 }
 
 /**
@@ -68,9 +42,9 @@ function callOptionsOf(options: CallOptions): CacheCallOptions {
 export function responseCache(options: ResponseCacheOptions = {}): Middleware {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? new MemoryCacheStore({ clock });
-  const ttlMs = positive('responseCache', 'ttlMs', options.ttlMs ?? 3_600_000);
-  const leaseMs = positive('responseCache', 'leaseMs', options.leaseMs ?? 10_000);
-  const pollMs = positive('responseCache', 'pollMs', options.pollMs ?? 50);
+  const ttlMs = durationOption('ttlMs', options.ttlMs ?? 3_600_000);
+  const leaseMs = durationOption('leaseMs', options.leaseMs ?? 10_000);
+  const pollMs = positiveOption('pollMs', options.pollMs ?? 50);
   const namespace = options.namespace ?? '';
   const emit = (event: CacheEvent) => {
     try {
@@ -89,7 +63,7 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
 
   /** How `call` uses the cache, or undefined when it does not. */
   function plan(call: ResolvedCall, callOptions: CallOptions): Plan | undefined {
-    const asked = callOptionsOf(callOptions);
+    const asked = cacheCallOptionsOf(callOptions);
     const kind = call.kind;
     if (asked.bypass) {
       emit({ type: 'cache-bypass', kind, reason: 'requested' });
