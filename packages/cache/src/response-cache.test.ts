@@ -168,6 +168,27 @@ describe('responseCache: complete', () => {
     expect(env.sim.simulator.log.filter('/v1/embeddings')).toHaveLength(2);
   });
 
+  it('reports cache-stored only once the store kept the answer', async () => {
+    const { events, onEvent } = eventLog();
+    const store = new MemoryCacheStore({ maxEntryBytes: 10 }); // every answer is too large
+    const tooLarge = stackOn(env.sim, responseCache({ store, onEvent }));
+    await tooLarge.complete(ask('Too large to keep'));
+    await tooLarge.complete(ask('Too large to keep'), { metadata: { cache: { refresh: true } } });
+    await tooLarge.dispose();
+    expect(events.map((event) => event.type)).toEqual([
+      'cache-miss',
+      'cache-not-stored',
+      'cache-miss',
+      'cache-not-stored',
+    ]);
+
+    events.length = 0;
+    const kept = stackOn(env.sim, responseCache({ onEvent }));
+    await kept.complete(ask('Small enough'));
+    await kept.dispose();
+    expect(events.map((event) => event.type)).toEqual(['cache-miss', 'cache-stored']);
+  });
+
   it('fails open: a store that throws is skipped, the provider answers', async () => {
     const { events, onEvent } = eventLog();
     const broken = {

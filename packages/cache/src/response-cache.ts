@@ -132,18 +132,21 @@ export function responseCache(options: ResponseCacheOptions = {}): Middleware {
     entry: CacheEntry,
   ) {
     const payload = serializeEntry(entry);
-    emit({ type: 'cache-stored', kind: entry.kind, key: planned.key, ttlMs: planned.ttlMs });
-    if (owner) owner.fill(payload, planned.ttlMs);
-    else {
-      flights.track(
-        store.fill(planned.key, payload, planned.ttlMs).then(
-          (stored) => {
-            if (!stored) emit({ type: 'cache-not-stored', key: planned.key });
+    const stored = () =>
+      emit({ type: 'cache-stored', kind: entry.kind, key: planned.key, ttlMs: planned.ttlMs });
+    // Reported once the store answered: a failed write is `cache-not-stored` alone.
+    const write = owner
+      ? owner.fill(payload, planned.ttlMs).then((kept) => {
+          if (kept) stored();
+        })
+      : store.fill(planned.key, payload, planned.ttlMs).then(
+          (kept) => {
+            if (kept) stored();
+            else emit({ type: 'cache-not-stored', key: planned.key });
           },
           (error: unknown) => emit({ type: 'cache-store-error', operation: 'fill', error }),
-        ),
-      );
-    }
+        );
+    flights.track(write);
   }
 
   return {

@@ -12,8 +12,11 @@ interface Flight {
 export type Acquired =
   /** Serve this stored (or just produced) answer. */
   | { kind: 'hit'; payload: string; waited: boolean }
-  /** Call the provider, then `fill` with the answer or `abandon` on failure. */
-  | { kind: 'owner'; fill(payload: string, ttlMs: number): void; abandon(): void };
+  /**
+   * Call the provider, then `fill` with the answer (resolves with whether the store kept
+   * it; never rejects) or `abandon` on failure.
+   */
+  | { kind: 'owner'; fill(payload: string, ttlMs: number): Promise<boolean>; abandon(): void };
 
 export interface SingleFlightOptions {
   leaseMs: number;
@@ -116,7 +119,7 @@ export class SingleFlight {
     return {
       kind: 'owner',
       fill: (payload, ttlMs) => {
-        if (done) return;
+        if (done) return Promise.resolve(false);
         done = true;
         renewal.abort();
         // Waiters here get the answer now; the flight ends once the store holds it, so a
@@ -127,14 +130,17 @@ export class SingleFlight {
           .then(
             (stored) => {
               if (!stored) this.#options.onNotStored(key);
+              return stored;
             },
             (error: unknown) => {
               this.#options.onStoreError(error, 'fill');
               this.#options.onNotStored(key);
+              return false;
             },
           )
           .finally(flight.end);
         this.track(write);
+        return write;
       },
       abandon: () => {
         if (done) return;

@@ -75,6 +75,7 @@ describe('responseCache: stream', () => {
     await again.result;
     expect((await again.result).meta.cache).toBeUndefined();
     expect(chatCalls(env.sim)).toHaveLength(2);
+    await provider.dispose(); // cache-stored comes once the write is answered.
     expect(events.filter((event) => event.type === 'cache-stored')).toHaveLength(1);
   });
 
