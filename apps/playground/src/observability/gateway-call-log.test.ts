@@ -165,13 +165,18 @@ describe('the gateway call log', () => {
       ).text();
       // A client that sends a key as the model gets it masked in the log too.
       await (await gateway.post('/chat/completions', { model: key, messages: USER })).text();
-      const lines = await log.settled(3);
+      // A long model name whose key crosses the logged length: masked whole, then cut.
+      const long = `${'m'.repeat(190)}${key}`;
+      await (await gateway.post('/chat/completions', { model: long, messages: USER })).text();
+      const lines = await log.settled(4);
       expect(echo.keysSeen).toContain(key);
       expect(lines.map((line) => line.errorCode)).toEqual([
         'authentication',
         'stream_interrupted',
         expect.any(String),
+        expect.any(String),
       ]);
+      expect(log.text.join('')).not.toContain(key.slice(0, 10));
       expect(lines[1]).toMatchObject({ status: 502, stream: true });
       expect(log.text.join('')).not.toContain(key);
       expect(log.text.join('')).not.toContain('periwinkle');

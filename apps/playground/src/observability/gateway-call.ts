@@ -78,7 +78,8 @@ export class GatewayCall {
   requested(model: string | undefined, stream = false): void {
     this.#stream = stream;
     if (model !== undefined) {
-      this.#modelRequested = this.#options.redact(model.slice(0, MAX_LOGGED_MODEL));
+      // Masked whole, then cut: a secret cut in two would no longer be recognised.
+      this.#modelRequested = this.#options.redact(model).slice(0, MAX_LOGGED_MODEL);
     }
   }
 

@@ -18,11 +18,12 @@ export interface GatewayObserverOptions {
 export class GatewayObserver {
   readonly metrics = new GatewayMetrics();
   readonly #log: CallLog;
-  readonly #labels = new ModelLabels();
+  readonly #labels: ModelLabels;
   readonly #redact: (text: string) => string;
 
   constructor(options: GatewayObserverOptions) {
     this.#redact = options.redact;
+    this.#labels = new ModelLabels({ redact: options.redact });
     this.#log = new CallLog(options.log);
   }
 

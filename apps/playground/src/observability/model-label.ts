@@ -18,10 +18,19 @@ export class ModelLabels {
   readonly #catalogue: ModelCatalogue;
   readonly #maxUnknown: number;
   readonly #unknown = new Set<string>();
+  readonly #redact: (text: string) => string;
 
-  constructor(options: { catalogue?: ModelCatalogue; maxUnknown?: number } = {}) {
+  /** `redact` masks the secrets the server knows (its keys), not only key-shaped text. */
+  constructor(
+    options: {
+      catalogue?: ModelCatalogue;
+      maxUnknown?: number;
+      redact?: (text: string) => string;
+    } = {},
+  ) {
     this.#catalogue = options.catalogue ?? defaultCatalogue;
     this.#maxUnknown = options.maxUnknown ?? DEFAULT_MAX_UNKNOWN;
+    this.#redact = options.redact ?? ((text) => redactSecrets(text));
   }
 
   /**
@@ -34,7 +43,7 @@ export class ModelLabels {
     const entry = this.#catalogue.resolve(model);
     if (entry !== undefined) return `${providerId}:${entry.id}`;
     const label = `${providerId}:${model}`;
-    if (!LABEL_SHAPE.test(model) || redactSecrets(model) !== model) return `${providerId}:other`;
+    if (!LABEL_SHAPE.test(model) || this.#redact(model) !== model) return `${providerId}:other`;
     if (this.#unknown.has(label)) return label;
     if (!answered || this.#unknown.size >= this.#maxUnknown) return `${providerId}:other`;
     this.#unknown.add(label);
