@@ -95,6 +95,29 @@ describe('RedisBudgetStore: settlements kept while Redis is down', () => {
     expect(store.keptSettlements).toBe(0);
   });
 
+  it('releases a reservation whose reserve timed out but ran, after fail-closed refused it', async () => {
+    // Found by the chaos soak with Redis kills: the hold stayed until reservationTtlMs.
+    const redis = connect();
+    const control = connect();
+    await ready(redis);
+    const store = new RedisBudgetStore({
+      redis: withoutEvents(redis),
+      health: probingEveryOperation(),
+      prefix: freshPrefix(),
+      timeoutMs: 200,
+    });
+    await control.client('PAUSE', 600_000, 'WRITE');
+    try {
+      // The script waits in Redis past the timeout: refused, though it will run.
+      await expect(store.reserve('r', 0.4, scopes)).rejects.toThrow(/unavailable for reserve/);
+    } finally {
+      await control.client('UNPAUSE');
+    }
+    // The reserve ran once writes flowed again; the kept release gives its hold back.
+    expect(await store.spent('global')).toBe(0);
+    expect(store.keptSettlements).toBe(0);
+  });
+
   it('reports a kept settlement lost when its reservation expired before Redis came back', async () => {
     const server = await startRedisServer({ persistence: 'aof' });
     try {

@@ -109,6 +109,7 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     try {
       answer = await this.#script('reserve', RESERVE_SCRIPT, keys, args);
     } catch (error) {
+      this.#releaseIfApplied(reservationId, error);
       this.#unavailable(reservationId, error);
       this.#remember(reservationId, startedAt, undefined, normalized);
       return { reserved: true, degraded: true };
@@ -306,6 +307,25 @@ export class RedisBudgetStore implements WindowedBudgetStore {
     // A tenth of the TTL spare, for the clocks of this host and of Redis to disagree.
     const until = startedAt + ttlMs - ttlMs / 10;
     this.#held.remember(reservationId, { until, generation, scopes }, this.#localNow());
+  }
+
+  /**
+   * A refused reservation whose script may have run all the same (it timed out, or the
+   * connection broke under it): under fail-closed the call is refused, so nothing will
+   * ever settle it, and its hold would stay until `reservationTtlMs`. A release is kept
+   * for it, recorded once Redis answers (a reservation Redis never made is ignored).
+   */
+  #releaseIfApplied(reservationId: string, error: unknown): void {
+    if (this.#settings.failOpen || !(error instanceof RedisUnavailable) || !error.sent) return;
+    const release: KeptSettlement = {
+      operation: 'release',
+      reservationId,
+      amount: undefined,
+      units: '',
+      held: undefined,
+      maybeApplied: true,
+    };
+    void this.#keep(release, error.cause ?? error);
   }
 
   /** A reservation without Redis: under fail-open, reported; under fail-closed, a `ConnectionError`. */

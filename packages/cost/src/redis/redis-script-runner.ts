@@ -19,6 +19,9 @@ export interface RedisScriptClient {
 /** ioredis statuses in which a command cannot be sent now. */
 const DOWN_STATUSES = new Set(['reconnecting', 'close', 'end']);
 
+/** ioredis refusing a command it never wrote: no connection and no offline queue. */
+const NEVER_SENT = /enableOfflineQueue/;
+
 /** Replies by which Redis says it cannot serve now, rather than that the script is wrong. */
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY)\b/;
 
@@ -77,7 +80,10 @@ export async function runScript(
     }
     health.reportOutage();
     if (error instanceof RedisUnavailable) throw error;
-    throw new RedisUnavailable(messageOf(error), { cause: error, sent: true });
+    throw new RedisUnavailable(messageOf(error), {
+      cause: error,
+      sent: !NEVER_SENT.test(messageOf(error)),
+    });
   } finally {
     clearTimeout(timer);
   }
