@@ -7,7 +7,7 @@ import { ask, simulatorAndProvider } from './provider.test-support.js';
 
 let setup: Awaited<ReturnType<typeof simulatorAndProvider>>;
 beforeAll(async () => {
-  setup = await simulatorAndProvider({}, { apiKey: 'sk-malformed-body-test-key' });
+  setup = await simulatorAndProvider({}, { apiKey: 'planted-malformed-body-key' });
 });
 afterAll(() => setup.close());
 beforeEach(() => {
@@ -43,7 +43,7 @@ describe.each(Object.keys(CALLS) as (keyof typeof CALLS)[])('%s', (name) => {
     expect(error.retryable).toBe(false);
     expect(error.requestId).toMatch(/^req_/);
     expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain(
-      'sk-malformed-body-test-key',
+      'planted-malformed-body-key',
     );
     expect(setup.running.simulator.log.entries.at(-1)?.fault).toBe('malformed-body');
   });

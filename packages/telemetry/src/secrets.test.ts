@@ -11,7 +11,7 @@ import { telemetry } from './telemetry.js';
 // options and another in a call's headers appear nowhere in what the SDK exported, for
 // answers, retries, streams, embeddings and a refused key alike.
 
-const API_KEY = 'sk-planted-provider-key-7f3a9c';
+const API_KEY = 'planted-provider-key-7f3a9c';
 const HEADER_KEY = 'hdr-planted-header-key-2b8e1d';
 let simulator: RunningSimulator;
 let refusing: RunningSimulator;
