@@ -54,8 +54,26 @@ local function trim(log, totalKey, now, window)
 end
 `;
 
+/**
+ * Takes up to `amount` from one record (`member` at `score`): drops it, and writes back
+ * what it still holds. Returns what it took and whether part of the record stayed.
+ */
+const TAKE = `
+local function take(log, member, score, amount)
+  local held = amountOf(member)
+  local taken = math.min(held, amount)
+  redis.call('ZREM', log, member)
+  if held - taken > 0 then
+    local head = string.match(member, '^(.*):[^:]+$')
+    redis.call('ZADD', log, score, head .. ':' .. tostring(held - taken))
+    return taken, true
+  end
+  return taken, false
+end
+`;
+
 /** Takes `amount` from the oldest records of a log; returns the total left. */
-const GIVE_BACK = `
+const GIVE_BACK = `${TAKE}
 local function giveBack(log, total, amount)
   local start = 0
   while amount > 0 do
@@ -64,17 +82,10 @@ local function giveBack(log, total, amount)
     local kept = 0
     for j = 1, #entries, 2 do
       if amount <= 0 then break end
-      local member = entries[j]
-      local held = amountOf(member)
-      local taken = math.min(held, amount)
+      local taken, stayed = take(log, entries[j], entries[j + 1], amount)
       amount = amount - taken
       total = total - taken
-      redis.call('ZREM', log, member)
-      if held - taken > 0 then
-        local head = string.match(member, '^(.*):[^:]+$')
-        redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(held - taken))
-        kept = kept + 1
-      end
+      if stayed then kept = kept + 1 end
     end
     -- Removed records shift the rest forward; a partly kept one stays in front.
     start = kept
@@ -182,7 +193,7 @@ return 1
  * the newest records at or before recordedAt (the grant's own first): a grant dated anew
  * in one step, never undercounted in between. Returns now.
  */
-export const RESTAMP_SCRIPT = `${NOW}${AMOUNT}${TRIM}
+export const RESTAMP_SCRIPT = `${NOW}${AMOUNT}${TRIM}${TAKE}
 local n = tonumber(ARGV[1])
 local seqKey = KEYS[2 * n + 1]
 local seq = nil
@@ -199,16 +210,9 @@ for i = 1, n do
     if #entries == 0 then break end
     for j = 1, #entries, 2 do
       if replaces <= 0 then break end
-      local member = entries[j]
-      local held = amountOf(member)
-      local taken = math.min(held, replaces)
+      local taken = take(log, entries[j], entries[j + 1], replaces)
       replaces = replaces - taken
       total = total - taken
-      redis.call('ZREM', log, member)
-      if held - taken > 0 then
-        local head = string.match(member, '^(.*):[^:]+$')
-        redis.call('ZADD', log, entries[j + 1], head .. ':' .. tostring(held - taken))
-      end
     end
   end
   if total < 0 then total = 0 end
