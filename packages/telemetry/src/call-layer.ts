@@ -1,5 +1,12 @@
 import { context } from '@opentelemetry/api';
-import { ChatStream, type Middleware, type StreamObserver } from '@ply/core';
+import {
+  type ChatResult,
+  ChatStream,
+  type EmbedResult,
+  type Middleware,
+  type ResolvedCall,
+  type StreamObserver,
+} from '@ply/core';
 import { beginCall, type CallState, callFailed, callSucceeded, firstChunk } from './call-state.js';
 import type { Instruments } from './instruments.js';
 import { readsInCallContext } from './stream-context.js';
@@ -13,6 +20,25 @@ function within<T>(state: CallState, run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A call that answers once (complete, embed): its span ends with the answer or the error. */
+function traced<T extends ChatResult | EmbedResult>(
+  instruments: Instruments,
+  call: ResolvedCall,
+  next: () => Promise<T>,
+): Promise<T> {
+  const state = beginCall(instruments, call);
+  return within(state, next).then(
+    (result) => {
+      callSucceeded(instruments, state, result);
+      return result;
+    },
+    (error: unknown) => {
+      callFailed(instruments, state, error);
+      throw error;
+    },
+  );
+}
+
 /**
  * The outermost layer: one span per logical call, active (in the OpenTelemetry context)
  * while the layers below run, so their attempts are its children and the policies' events
@@ -21,33 +47,8 @@ function within<T>(state: CallState, run: () => Promise<T>): Promise<T> {
 export function callLayer(instruments: Instruments): Middleware {
   return {
     name: 'telemetry',
-    complete({ call, next }) {
-      const state = beginCall(instruments, call);
-      return within(state, next).then(
-        (result) => {
-          callSucceeded(instruments, state, result);
-          return result;
-        },
-        (error: unknown) => {
-          callFailed(instruments, state, error);
-          throw error;
-        },
-      );
-    },
-
-    embed({ call, next }) {
-      const state = beginCall(instruments, call);
-      return within(state, next).then(
-        (result) => {
-          callSucceeded(instruments, state, result);
-          return result;
-        },
-        (error: unknown) => {
-          callFailed(instruments, state, error);
-          throw error;
-        },
-      );
-    },
+    complete: ({ call, next }) => traced(instruments, call, next),
+    embed: ({ call, next }) => traced(instruments, call, next),
 
     stream({ request, options, call, next }) {
       const state = beginCall(instruments, call);
